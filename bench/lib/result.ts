@@ -1,0 +1,83 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+/** One measured figure: the median of repeated runs, with its spread. */
+export interface Figure {
+  /** What was measured, e.g. "single-row transactions". */
+  name: string;
+  /** Unit of `median`, e.g. "rows/s", "ms", "bytes/row". */
+  unit: string;
+  median: number;
+  /** Smallest and largest of the runs. */
+  min: number;
+  max: number;
+  /** Number of runs the median is taken over. */
+  runs: number;
+  /** The baseline measured in the same run, if this figure is a comparison. */
+  baseline?: { name: string; median: number; min: number; max: number };
+  /** `median / baseline.median` (or as `note` explains). */
+  ratio?: number;
+  /** A goal from DESIGN.md, in words, e.g. ">= 0.5 x raw". */
+  goal?: string;
+  /** Anything a reader needs: workload, caveats, why a baseline could not run. */
+  note?: string;
+}
+
+/** The results of one benchmark, written to `bench/results/<name>.json`. */
+export interface BenchResult {
+  name: string;
+  date: string;
+  machine: { cpus: string; cores: number; memGiB: number };
+  node: string;
+  figures: Figure[];
+  /** Baselines that could not run, with the reason (never a made-up figure). */
+  skipped?: { name: string; reason: string }[];
+}
+
+/** Median, min and max of a non-empty list of samples. */
+export function summarize(samples: number[]): { median: number; min: number; max: number; runs: number } {
+  if (samples.length === 0) throw new Error('summarize: no samples');
+  const s = [...samples].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  return { median, min: s[0] as number, max: s[s.length - 1] as number, runs: s.length };
+}
+
+/** Builds a result envelope with the machine description filled in. */
+export function newResult(name: string, figures: Figure[] = []): BenchResult {
+  const c = cpus();
+  return {
+    name,
+    date: new Date().toISOString(),
+    machine: { cpus: c[0]?.model ?? 'unknown', cores: c.length, memGiB: Math.round(totalmem() / 2 ** 30) },
+    node: process.version,
+    figures,
+  };
+}
+
+/** Writes `bench/results/<name>.json` and returns its path. */
+export function writeResult(result: BenchResult): string {
+  const dir = join(import.meta.dirname, '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${result.name}.json`);
+  writeFileSync(path, JSON.stringify(result, null, 2) + '\n');
+  return path;
+}
+
+/** Prints a result as an aligned table on stdout. */
+export function printResult(result: BenchResult): void {
+  console.log(`\n== ${result.name} (${result.machine.cores} cores, node ${result.node})`);
+  for (const f of result.figures) {
+    const base = f.baseline ? `  baseline ${f.baseline.name}: ${fmt(f.baseline.median)}` : '';
+    const ratio = f.ratio !== undefined ? `  ratio ${f.ratio.toFixed(2)}` : '';
+    console.log(
+      `${f.name.padEnd(48)} ${fmt(f.median).padStart(12)} ${f.unit.padEnd(10)} [${fmt(f.min)}..${fmt(f.max)}] n=${f.runs}${base}${ratio}`,
+    );
+  }
+  for (const s of result.skipped ?? []) console.log(`SKIPPED ${s.name}: ${s.reason}`);
+}
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3);
+}
