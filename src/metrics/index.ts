@@ -1,0 +1,3 @@
+/** Prometheus metrics for the HTTP API and subscriptions (prom-client). */
+export { Registry } from 'prom-client';
+export { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
