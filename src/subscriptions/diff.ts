@@ -24,7 +24,9 @@ export function diffResult(
 ): RowChange[] {
   const keys = identityKeys(rows, idCols);
   const fresh = new Map<string, readonly unknown[]>();
-  keys.forEach((k, i) => fresh.set(k, rows[i] as readonly unknown[]));
+  keys.forEach((k, i) => {
+    fresh.set(k, rows[i] as readonly unknown[]);
+  });
   const deletes: RowChange[] = [];
   const updates: RowChange[] = [];
   const inserts: RowChange[] = [];

@@ -14,7 +14,7 @@ export interface SubscriptionSource {
   /** A connection on the store's database (reads only). */
   readonly db: ReadDb;
   /** Registers a listener called after every local or remote commit; may return an unsubscribe. */
-  onCommit(listener: (event: CommitEvent) => void): (() => void) | undefined | void;
+  onCommit(listener: (event: CommitEvent) => void): (() => void) | undefined;
 }
 
 /** One consumer's handle on a subscription: iterate it for events, close it to stop. */

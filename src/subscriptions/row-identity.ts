@@ -15,7 +15,10 @@ export function identityColumns(db: ReadDb, columns: readonly ReadColumn[]): num
   columns.forEach((c, i) => {
     if (c.table === null || c.column === null) return;
     let cols = byTable.get(c.table);
-    if (!cols) byTable.set(c.table, (cols = new Map()));
+    if (!cols) {
+      cols = new Map();
+      byTable.set(c.table, cols);
+    }
     if (!cols.has(c.column)) cols.set(c.column, i);
   });
   if (byTable.size === 0) return null;
