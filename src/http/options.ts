@@ -33,6 +33,8 @@ export interface ApiServerOptions {
   readonly maxSubscriptionStreams?: number;
   /** Health thresholds. */
   readonly health?: HealthThresholds;
+  /** Serve `GET /metrics`. Default true. */
+  readonly serveMetrics?: boolean;
   /** Registry the HTTP metrics go to; a fresh one by default. Served at `GET /metrics`. */
   readonly registry?: Registry;
   /** Monotonic milliseconds, for the `time` fields. Default: the process's monotonic clock. */

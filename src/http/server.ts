@@ -32,7 +32,7 @@ interface Route {
 }
 
 /** Picks the route for a method and path, or explains why none fits. */
-function route(method: string, path: string): Route | ApiError {
+function route(method: string, path: string, serveMetrics: boolean): Route | ApiError {
   const table: Record<string, Record<string, Route>> = {
     '/v1/transactions': { POST: { name: 'transactions', kind: 'request', run: handleTransactions } },
     '/v1/queries': { POST: { name: 'queries', kind: 'request', run: handleQueries } },
@@ -41,8 +41,8 @@ function route(method: string, path: string): Route | ApiError {
     '/v1/backup': { POST: { name: 'backup', kind: 'request', run: handleBackup } },
     '/v1/health': { GET: { name: 'health', kind: 'request', run: handleHealth } },
     '/v1/members': { GET: { name: 'members', kind: 'request', run: handleMembers } },
-    '/metrics': { GET: { name: 'metrics', kind: 'request', run: handleMetrics } },
   };
+  if (serveMetrics) table['/metrics'] = { GET: { name: 'metrics', kind: 'request', run: handleMetrics } };
   const sub = /^\/v1\/subscriptions\/([^/]+)$/.exec(path);
   const methods = sub
     ? { GET: { name: 'subscription_attach', kind: 'stream' as const, run: handleAttach } }
@@ -76,7 +76,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const start = nowMs();
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const r = route(req.method ?? 'GET', url.pathname);
+    const r = route(req.method ?? 'GET', url.pathname, options.serveMetrics ?? true);
     const name = r instanceof ApiError ? 'unknown' : r.name;
     res.on('close', () => {
       metrics.requests.inc({ route: name, status: String(res.statusCode) });

@@ -77,7 +77,8 @@ export class StoreBackend implements ApiBackend {
       });
     } catch (err) {
       if (err instanceof StatementError) throw err;
-      if (err instanceof StoreError || isSqliteError(err)) throw new StatementError(sqlMessage(err), rowsAffected.length);
+      if (err instanceof StoreError || isSqliteError(err))
+        throw new StatementError(sqlMessage(err), rowsAffected.length);
       throw err;
     }
     return { rowsAffected, timesSec, version: changeset ? changeset.version : null };
@@ -121,7 +122,9 @@ export class StoreBackend implements ApiBackend {
   }
 
   subscribe(s: ApiStatement, options: SubscribeOptions): SubscriptionStream {
-    return mapSubscriptionErrors(() => this.opts.subscriptions.subscribe(s.sql, s.named ?? s.params, options));
+    return mapSubscriptionErrors(() =>
+      this.opts.subscriptions.subscribe(s.sql, s.named ?? s.params, options),
+    );
   }
 
   attach(id: string, options: SubscribeOptions): SubscriptionStream {

@@ -15,7 +15,7 @@ export interface CommitSource {
  */
 export function openReadConnection(dbFile: string): Database.Database {
   if (dbFile === ':memory:' || dbFile === '') {
-    throw new Error('a read connection needs the store\'s database file; an in-memory store has none');
+    throw new Error("a read connection needs the store's database file; an in-memory store has none");
   }
   const db = new Database(dbFile, { fileMustExist: true });
   db.pragma('query_only = 1');

@@ -1,14 +1,98 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { CliIo } from './context.js';
+import { Registry } from 'prom-client';
+import { ConfigError } from '../../config/config-error.js';
+import type { CorroConfig } from '../../config/load.js';
+import { readSchemaFiles } from '../../config/schema-files.js';
+import { type ApiServer, startApiServer } from '../../http/server.js';
+import { StoreBackend } from '../../http/store-backend.js';
+import { registerNodeMetrics } from '../../metrics/node-metrics.js';
+import { realRuntime } from '../../runtime/real-runtime.js';
+import { Store } from '../../store/store.js';
+import { SubscriptionManager } from '../../subscriptions/manager.js';
+import { storeSubscriptionSource } from '../../subscriptions/store-source.js';
+import { DB_FILE } from './admin.js';
+import { type CliIo, configFrom, type GlobalOptions } from './context.js';
+import { acquireLock } from './data-dir-lock.js';
 import { CliError, EXIT } from './exit-codes.js';
+
+/** A running node: what `corro agent` started, and how to stop it. */
+export interface RunningNode {
+  readonly api: ApiServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a node from a config: takes the data directory's lock, opens the store with the
+ * schema files, starts subscriptions and the HTTP API. Throws {@link CliError}.
+ */
+export async function startNode(cfg: CorroConfig, io: CliIo): Promise<RunningNode> {
+  const lock = acquireLock(cfg.db.path);
+  if (typeof lock === 'number') {
+    throw new CliError(EXIT.agentRunning, `another agent (pid ${lock}) runs on ${cfg.db.path}`);
+  }
+  const cleanups: (() => void | Promise<void>)[] = [lock];
+  const close = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    let schema: string[];
+    try {
+      schema = readSchemaFiles(cfg.db.schemaPaths);
+    } catch (err) {
+      throw err instanceof ConfigError ? new CliError(EXIT.usage, err.message) : err;
+    }
+    const runtime = realRuntime();
+    const dbFile = join(cfg.db.path, DB_FILE);
+    const store = Store.open({ path: dbFile, schema, runtime });
+    cleanups.push(() => store.close());
+    const source = storeSubscriptionSource(store, dbFile);
+    cleanups.push(() => source.close());
+    const subscriptions = new SubscriptionManager(source, runtime, cfg.subscriptions);
+    cleanups.push(() => subscriptions.close());
+    const backend = new StoreBackend({ store, dbFile, subscriptions });
+    cleanups.push(() => backend.close());
+    const registry = new Registry();
+    registerNodeMetrics(registry, {
+      storeStats: () => store.stats(),
+      subscriptionStats: () => subscriptions.stats(),
+    });
+    const api = await startApiServer({
+      backend,
+      addr: cfg.api.addr,
+      ...(cfg.api.token ? { token: cfg.api.token } : {}),
+      maxBodyBytes: cfg.api.maxBodyBytes,
+      maxStatements: cfg.api.maxStatements,
+      maxConcurrentRequests: cfg.api.maxConcurrentRequests,
+      maxSubscriptionStreams: cfg.api.maxSubscriptionStreams,
+      health: cfg.api.health,
+      serveMetrics: cfg.telemetry.metrics,
+      registry,
+    });
+    cleanups.push(() => api.close());
+    io.err(`corro agent: actor ${store.actorId}, data ${cfg.db.path}`);
+    io.err(`corro agent: api listening on ${api.url}`);
+    return { api, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
 
 /** `corro agent -c corro.toml`. */
 export function registerAgentCommand(program: Command, io: CliIo): void {
   program
     .command('agent')
     .description('run the agent: replication, gossip and the HTTP API, until SIGINT/SIGTERM')
-    .action(() => {
-      void io;
-      throw new CliError(EXIT.failed, 'not implemented yet');
+    .addHelpText('after', '\nExample:\n  corro agent -c /etc/corro/corro.toml')
+    .action(async (_o: unknown, cmd: Command) => {
+      const cfg = configFrom(cmd.optsWithGlobals<GlobalOptions>(), io) as CorroConfig;
+      const node = await startNode(cfg, io);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      io.err('corro agent: shutting down');
+      await node.close();
     });
 }
