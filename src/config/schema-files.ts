@@ -24,7 +24,9 @@ export function readSchemaFiles(paths: readonly string[]): string[] {
       : [p];
     for (const f of files) {
       try {
-        out.push(readFileSync(f, 'utf8'));
+        const text = readFileSync(f, 'utf8');
+        // An empty file (e.g. a placeholder) holds no statement; skipping it keeps the API happy.
+        if (text.trim() !== '') out.push(text);
       } catch (err) {
         throw new ConfigError('db.schema_paths', `cannot read ${f}: ${(err as Error).message}`);
       }

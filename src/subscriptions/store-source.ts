@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { CAPTURE_FUNCTION } from '../store/internal-tables.js';
 import type { CommitEvent } from '../store/types.js';
 import type { SubscriptionSource } from './manager.js';
 import type { ReadDb } from './types.js';
@@ -19,6 +20,12 @@ export function openReadConnection(dbFile: string): Database.Database {
   }
   const db = new Database(dbFile, { fileMustExist: true });
   db.pragma('query_only = 1');
+  // The store's change-capture triggers call this function. Declaring it here lets a write
+  // statement prepare on this connection, so callers can see it is not read-only and say so
+  // (instead of "no such function"); running it would fail anyway.
+  db.function(CAPTURE_FUNCTION, { varargs: true }, () => {
+    throw new Error('this connection is read-only');
+  });
   return db;
 }
 

@@ -8,6 +8,7 @@ import { type ApiServer, startApiServer } from '../../http/server.js';
 import { StoreBackend } from '../../http/store-backend.js';
 import { registerNodeMetrics } from '../../metrics/node-metrics.js';
 import { realRuntime } from '../../runtime/real-runtime.js';
+import { StoreError } from '../../store/errors.js';
 import { Store } from '../../store/store.js';
 import { SubscriptionManager } from '../../subscriptions/manager.js';
 import { storeSubscriptionSource } from '../../subscriptions/store-source.js';
@@ -44,7 +45,15 @@ export async function startNode(cfg: CorroConfig, io: CliIo): Promise<RunningNod
     }
     const runtime = realRuntime();
     const dbFile = join(cfg.db.path, DB_FILE);
-    const store = Store.open({ path: dbFile, schema, runtime });
+    let store: Store;
+    try {
+      store = Store.open({ path: dbFile, schema, runtime });
+    } catch (err) {
+      // A schema the store refuses is a configuration problem: say which and stop.
+      if (err instanceof StoreError)
+        throw new CliError(EXIT.usage, `schema (db.schema_paths): ${err.message}`);
+      throw err;
+    }
     cleanups.push(() => store.close());
     const source = storeSubscriptionSource(store, dbFile);
     cleanups.push(() => source.close());
