@@ -7,6 +7,31 @@
  * ```
  * @packageDocumentation
  */
+
+export {
+  ConfigError,
+  type CorroConfig,
+  envName,
+  FIELDS,
+  loadConfig,
+  parseConfig,
+  readSchemaFiles,
+} from './config/index.js';
+// HTTP API (Corrosion-compatible v1 subset), its client, the TOML config.
+export type {
+  ApiBackend,
+  ApiMember,
+  ApiStatement,
+  HealthInfo,
+  QueryCursor,
+  SubscriptionStream,
+  TransactionOutcome,
+} from './http/backend.js';
+export { ApiClientError, CorroClient, type EventStream, type ExecResponse } from './http/client.js';
+export { ApiError, BadRequestError, GoneError, NotFoundError, StatementError } from './http/errors.js';
+export { API_DEFAULTS, type ApiServerOptions, type HealthThresholds } from './http/options.js';
+export { type ApiServer, startApiServer } from './http/server.js';
+export { type ClusterView, StoreBackend, type StoreBackendOptions } from './http/store-backend.js';
 export type { Clock } from './runtime/clock.js';
 export { realRuntime } from './runtime/real-runtime.js';
 export type { Rng } from './runtime/rng.js';
@@ -58,4 +83,20 @@ export type {
   Version,
   VersionRange,
 } from './store/types.js';
+// Live subscriptions (issue 6).
+export {
+  ResumeFromFutureError,
+  ResumeTooOldError,
+  SubscriptionNotFoundError,
+  SubscriptionSqlError,
+  TooManySubscriptionsError,
+} from './subscriptions/errors.js';
+export {
+  SUBSCRIPTION_DEFAULTS,
+  type Subscription,
+  SubscriptionManager,
+  type SubscriptionSource,
+} from './subscriptions/manager.js';
+export { openReadConnection, storeSubscriptionSource } from './subscriptions/store-source.js';
+export type { ChangeType, QueryEvent, SubscribeOptions, SubscriptionLimits } from './subscriptions/types.js';
 export type { Transport } from './transport/transport.js';

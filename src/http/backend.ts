@@ -1,3 +1,5 @@
+import type { QueryEvent, SubscribeOptions } from '../subscriptions/types.js';
+
 /**
  * What the HTTP API needs from whatever holds the data: a running agent, or a lone store in
  * tests. The HTTP layer only parses, bounds, authenticates and frames; every data decision
@@ -35,28 +37,7 @@ export interface QueryCursor {
   close(): void;
 }
 
-/** One subscription event, shaped as Corrosion's `QueryEvent` JSON. */
-export type QueryEvent =
-  | { readonly columns: readonly string[] }
-  | { readonly row: readonly [rowid: number, cells: readonly unknown[]] }
-  | { readonly eoq: { readonly time: number; readonly change_id?: number } }
-  | {
-      readonly change: readonly [
-        type: 'insert' | 'update' | 'delete',
-        rowid: number,
-        cells: readonly unknown[],
-        changeId: number,
-      ];
-    }
-  | { readonly error: string };
-
-/** Options of a new or re-attached subscription stream. */
-export interface SubscribeOptions {
-  /** Resume after this change id: only changes with a larger id are sent (no initial rows). */
-  readonly from?: number;
-  /** Skip the initial rows; send only `columns`, `eoq` and later changes. */
-  readonly skipRows?: boolean;
-}
+export type { QueryEvent, SubscribeOptions } from '../subscriptions/types.js';
 
 /** A consumer's view of one subscription: events to pull, and a way to stop. */
 export interface SubscriptionStream {

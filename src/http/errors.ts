@@ -47,9 +47,9 @@ export class NotFoundError extends ApiError {
  * A subscription resume asked for a change id older than the retained history. The caller
  * must subscribe afresh (which sends the full current rows).
  */
-export class ResumeTooOldError extends ApiError {
+export class GoneError extends ApiError {
   constructor(message: string) {
     super(410, message);
-    this.name = 'ResumeTooOldError';
+    this.name = 'GoneError';
   }
 }

@@ -21,7 +21,7 @@ import type {
   SubscriptionStream,
   TransactionOutcome,
 } from './backend.js';
-import { ApiError, BadRequestError, NotFoundError, ResumeTooOldError, StatementError } from './errors.js';
+import { ApiError, BadRequestError, GoneError, NotFoundError, StatementError } from './errors.js';
 import { ReadPool } from './read-pool.js';
 
 /** The cluster side a backend reports: members, health figures beyond the store, metrics. */
@@ -195,7 +195,7 @@ function mapSubscriptionErrors(fn: () => SubscriptionStream): SubscriptionStream
   } catch (err) {
     if (err instanceof SubscriptionSqlError) throw new StatementError(err.message);
     if (err instanceof SubscriptionNotFoundError) throw new NotFoundError(err.message);
-    if (err instanceof SubResumeTooOldError) throw new ResumeTooOldError(err.message);
+    if (err instanceof SubResumeTooOldError) throw new GoneError(err.message);
     if (err instanceof ResumeFromFutureError) throw new BadRequestError(err.message);
     if (err instanceof TooManySubscriptionsError) throw new ApiError(503, err.message);
     throw err;

@@ -10,7 +10,7 @@ import type {
   SubscriptionStream,
   TransactionOutcome,
 } from '../../src/http/backend.js';
-import { NotFoundError, ResumeTooOldError, StatementError } from '../../src/http/errors.js';
+import { GoneError, NotFoundError, StatementError } from '../../src/http/errors.js';
 
 /**
  * A test backend on a plain in-memory SQLite: real SQL semantics for transactions and
@@ -70,7 +70,7 @@ export class FakeBackend implements ApiBackend {
 
   attach(id: string, options: SubscribeOptions): SubscriptionStream {
     if (id !== 'sub-1') throw new NotFoundError(`no subscription with id ${id}`);
-    if ((options.from ?? 0) < 5) throw new ResumeTooOldError(`change id ${options.from} is older than kept`);
+    if ((options.from ?? 0) < 5) throw new GoneError(`change id ${options.from} is older than kept`);
     return new FakeStream(this, id);
   }
 
