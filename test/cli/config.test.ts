@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { envName, FIELDS } from '../../src/config/fields.js';
@@ -137,7 +139,11 @@ log_level = "debug"
     expectConfigError(() => parseConfig('[db\npath = 1'), '', /not valid TOML/);
   });
 
-  it('documents every key', () => {
-    for (const f of FIELDS) expect(f.doc.length, f.key).toBeGreaterThan(10);
+  it('documents every key, here and in docs/operations.md', () => {
+    const ops = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'operations.md'), 'utf8');
+    for (const f of FIELDS) {
+      expect(f.doc.length, f.key).toBeGreaterThan(10);
+      expect(ops, f.key).toContain(`| \`${f.key}\` |`);
+    }
   });
 });

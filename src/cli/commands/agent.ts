@@ -79,7 +79,10 @@ export async function startNode(cfg: CorroConfig, io: CliIo): Promise<RunningNod
       registry,
     });
     cleanups.push(() => api.close());
-    io.err(`corro agent: actor ${store.actorId}, data ${cfg.db.path}`);
+    // The "api listening" line is printed at every level: scripts and tests wait for it.
+    if (cfg.telemetry.logLevel === 'info' || cfg.telemetry.logLevel === 'debug') {
+      io.err(`corro agent: actor ${store.actorId}, data ${cfg.db.path}`);
+    }
     io.err(`corro agent: api listening on ${api.url}`);
     return { api, close };
   } catch (err) {
