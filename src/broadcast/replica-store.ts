@@ -19,10 +19,13 @@ export interface ReplicaStore {
   apply(changesets: readonly Changeset[]): ApplyResult;
   /** Per actor, the versions applied here (max + gaps). */
   syncState(): SyncState;
-  /** Stored changesets for the given ranges, at most `limit` of them. */
-  changesetsFor(needs: Needs, limit?: number): readonly Changeset[];
+  /**
+   * Stored changesets for the given ranges, at most `limit.maxChangesets` of them and about
+   * `limit.maxBytes` of changes (at least one).
+   */
+  changesetsFor(needs: Needs, limit?: { maxChangesets?: number; maxBytes?: number }): readonly Changeset[];
   /** Whether (actor, version) is booked here. */
-  has(actor: ActorId, version: Version): boolean;
+  has(actor: ActorId | string, version: Version | number): boolean;
   /** Stored changesets holding any of these Automerge change hashes. */
   changesetsContaining(hashes: readonly string[]): readonly Changeset[];
   /** Calls `listener` after every commit that changed replicated rows. */

@@ -62,7 +62,10 @@ export class SyncServer {
     s.timer = this.expiry(key);
     let found: readonly Changeset[];
     try {
-      found = this.store.changesetsFor(msg.needs, this.config.maxVersionsPerPull);
+      found = this.store.changesetsFor(msg.needs, {
+        maxChangesets: this.config.maxVersionsPerPull,
+        maxBytes: 4 * this.config.maxBatchBytes,
+      });
     } catch {
       found = [];
     }

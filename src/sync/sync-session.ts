@@ -5,7 +5,7 @@ import type { ReplicaStore } from '../broadcast/replica-store.js';
 import { WireCode } from '../broadcast/wire-codes.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { TimerHandle } from '../runtime/scheduler.js';
-import type { Changeset, Needs, SyncState } from '../store/types.js';
+import type { Changeset, Needs, SyncState, VersionRange } from '../store/types.js';
 import type { Channel } from '../transport/channel.js';
 import { computeNeeds, countNeeds, takeNeeds } from './needs.js';
 import type { SyncConfig } from './sync-config.js';
@@ -42,6 +42,9 @@ export interface SessionHooks {
  */
 export class SyncSession {
   private remaining: Needs = {};
+  /** The chunk asked for and not yet completely answered. */
+  private inFlight: Needs = {};
+  private inFlightCount = 0;
   private needed = 0;
   private pulled = 0;
   private timer: TimerHandle | undefined;
@@ -76,7 +79,13 @@ export class SyncSession {
     this.arm();
     const outcome = this.hooks.apply(msg.changesets);
     this.pulled += outcome.fresh.length;
-    if (msg.last) this.pullNext();
+    if (!msg.last) return;
+    // The server may answer a chunk partly (its byte bound). Ask again for what is still
+    // missing, but only while each reply shrinks it, so a session always terminates.
+    const leftover = this.stillMissing(this.inFlight);
+    const left = countNeeds(leftover);
+    if (left > 0 && left < this.inFlightCount) this.remaining = mergeFront(leftover, this.remaining);
+    this.pullNext();
   }
 
   onBusy(): void {
@@ -96,11 +105,30 @@ export class SyncSession {
   private pullNext(): void {
     const { chunk, rest } = takeNeeds(this.remaining, this.config.maxVersionsPerPull);
     this.remaining = rest;
+    this.inFlight = chunk;
+    this.inFlightCount = countNeeds(chunk);
     if (Object.keys(chunk).length === 0) {
       this.finish('done');
       return;
     }
     this.send(encodeMessage({ type: WireCode.SyncPull, sid: this.sid, needs: chunk }));
+  }
+
+  private stillMissing(needs: Needs): Needs {
+    const out: Record<string, [number, number][]> = {};
+    for (const [actor, ranges] of Object.entries(needs)) {
+      for (const [from, to] of ranges) {
+        for (let v = from; v <= to; v++) {
+          if (this.store.has(actor, v)) continue;
+          const list = out[actor] ?? [];
+          const last = list[list.length - 1];
+          if (last && last[1] === v - 1) last[1] = v;
+          else list.push([v, v]);
+          out[actor] = list;
+        }
+      }
+    }
+    return out;
   }
 
   private send(bytes: Uint8Array): void {
@@ -127,4 +155,12 @@ export class SyncSession {
     }
     this.hooks.onEnd({ end, pulled: this.pulled, needed: this.needed });
   }
+}
+
+/** `front` then `rest`, per actor (the two never overlap here). */
+function mergeFront(front: Needs, rest: Needs): Needs {
+  const out: Record<string, VersionRange[]> = {};
+  for (const [a, rs] of Object.entries(front)) out[a] = [...rs];
+  for (const [a, rs] of Object.entries(rest)) out[a] = [...(out[a] ?? []), ...rs];
+  return out;
 }

@@ -55,6 +55,11 @@ interface Attempt {
   readonly peer: ActorId;
   readonly pc: ndc.PeerConnection;
   readonly outgoing: boolean;
+  /**
+   * The data channel, held here so the garbage collector cannot free its native wrapper
+   * (which closes it) while the connection is still being set up.
+   */
+  dc: ndc.DataChannel | undefined;
   /** Our description, once gathered (re-sent on retries / duplicate offers). */
   sdp: string | undefined;
   answered: boolean;
@@ -90,6 +95,21 @@ export class DataChannelFactory implements ChannelFactory {
   }
 
   open(peer: ActorId, done: (channel: Channel | undefined) => void): void {
+    const deadline = this.opts.runtime.clock.now() + this.connectTimeoutMs;
+    let tries = 0;
+    // libdatachannel now and then refuses a valid answer ("remote candidate without ICE
+    // transport"); such an attempt fails fast and is retried with a new connection, within
+    // the same overall timeout and at most 3 times.
+    const attempt = (): void =>
+      this.openOnce(peer, deadline - this.opts.runtime.clock.now(), (ch) => {
+        tries++;
+        if (ch || tries >= 3 || this.closed || this.opts.runtime.clock.now() >= deadline - 100) done(ch);
+        else attempt();
+      });
+    attempt();
+  }
+
+  private openOnce(peer: ActorId, timeoutMs: number, done: (channel: Channel | undefined) => void): void {
     const sched = this.opts.runtime.scheduler;
     if (this.closed || this.attempts.size >= this.maxPending || peer === this.opts.actorId) {
       sched.after(0, () => done(undefined));
@@ -97,19 +117,25 @@ export class DataChannelFactory implements ChannelFactory {
     }
     const cid = Buffer.from(randomBytes(this.opts.runtime.rng, 8)).toString('hex');
     const pc = this.newPeerConnection(cid);
-    const attempt = this.track(cid, peer, pc, true, done);
+    const attempt = this.track(cid, peer, pc, true, done, timeoutMs);
+    // Register before creating the data channel: gathering starts at once on a native
+    // thread and may complete before a later registration.
+    this.whenGathered(attempt, () => {
+      // Ask the answerer to be the DTLS server: the offerer then starts the handshake once it
+      // has the answer. With the default (answerer as client) the answerer's first
+      // ClientHello often reaches the offerer before the answer does, is dropped, and DTLS
+      // only retries after a second.
+      attempt.sdp = attempt.sdp?.replace('a=setup:actpass', 'a=setup:active');
+      this.sendOffer(attempt);
+    });
     const dc = pc.createDataChannel('corro');
+    attempt.dc = dc;
     dc.onOpen(() => {
       if (this.attempts.get(cid) !== attempt) {
         dc.close();
         return;
       }
       this.finish(attempt, this.wrap(peer, pc, dc));
-    });
-    pc.onGatheringStateChange((state) => {
-      if (state !== 'complete' || attempt.sdp !== undefined) return;
-      attempt.sdp = pc.localDescription()?.sdp;
-      this.sendOffer(attempt);
     });
   }
 
@@ -152,11 +178,7 @@ export class DataChannelFactory implements ChannelFactory {
       this.finish(attempt, ch);
       this.incoming(ch);
     });
-    pc.onGatheringStateChange((state) => {
-      if (state !== 'complete' || attempt.sdp !== undefined) return;
-      attempt.sdp = pc.localDescription()?.sdp;
-      this.sendSignal(attempt, 'answer');
-    });
+    this.whenGathered(attempt, () => this.sendSignal(attempt, 'answer'));
     this.safely(attempt, () => pc.setRemoteDescription(msg.sdp, 'offer'));
   }
 
@@ -182,20 +204,33 @@ export class DataChannelFactory implements ChannelFactory {
     pc: ndc.PeerConnection,
     outgoing: boolean,
     done: Attempt['done'],
+    timeoutMs = this.connectTimeoutMs,
   ): Attempt {
     const attempt: Attempt = {
       cid,
       peer,
       pc,
       outgoing,
+      dc: undefined,
       sdp: undefined,
       answered: false,
       retry: undefined,
       done,
-      timeout: this.opts.runtime.scheduler.after(this.connectTimeoutMs, () => this.fail(attempt)),
+      timeout: this.opts.runtime.scheduler.after(timeoutMs, () => this.fail(attempt)),
     };
     this.attempts.set(cid, attempt);
     return attempt;
+  }
+
+  /** Runs `then` once ICE gathering completed, with our full description in `a.sdp`. */
+  private whenGathered(a: Attempt, then: () => void): void {
+    const check = () => {
+      if (a.sdp !== undefined || a.pc.gatheringState() !== 'complete') return;
+      a.sdp = a.pc.localDescription()?.sdp;
+      if (a.sdp !== undefined) then();
+    };
+    a.pc.onGatheringStateChange(check);
+    check();
   }
 
   private sendOffer(a: Attempt): void {

@@ -97,7 +97,8 @@ export class FakeStore implements ReplicaStore {
     return { actor: this.actorId, books };
   }
 
-  changesetsFor(needs: Needs, limit = Number.POSITIVE_INFINITY): readonly Changeset[] {
+  changesetsFor(needs: Needs, lim: { maxChangesets?: number } = {}): readonly Changeset[] {
+    const limit = lim.maxChangesets ?? Number.POSITIVE_INFINITY;
     const out: Changeset[] = [];
     for (const [actor, ranges] of Object.entries(needs)) {
       const m = this.applied.get(actor);
