@@ -148,7 +148,7 @@ export class DataChannelFactory implements ChannelFactory {
     if (this.closed) return;
     const known = this.attempts.get(msg.cid);
     if (msg.kind === 'answer') {
-      if (!known || !known.outgoing || known.peer !== from || known.answered) {
+      if (!known?.outgoing || known.peer !== from || known.answered) {
         this.droppedSignals++;
         return;
       }
