@@ -9,29 +9,25 @@
  */
 
 export {
-  ConfigError,
-  type CorroConfig,
-  envName,
-  FIELDS,
-  loadConfig,
-  parseConfig,
-  readSchemaFiles,
-} from './config/index.js';
-// HTTP API (Corrosion-compatible v1 subset), its client, the TOML config.
-export type {
-  ApiBackend,
-  ApiMember,
-  ApiStatement,
-  HealthInfo,
-  QueryCursor,
-  SubscriptionStream,
-  TransactionOutcome,
-} from './http/backend.js';
-export { ApiClientError, CorroClient, type EventStream, type ExecResponse } from './http/client.js';
-export { ApiError, BadRequestError, GoneError, NotFoundError, StatementError } from './http/errors.js';
-export { API_DEFAULTS, type ApiServerOptions, type HealthThresholds } from './http/options.js';
-export { type ApiServer, startApiServer } from './http/server.js';
-export { type ClusterView, StoreBackend, type StoreBackendOptions } from './http/store-backend.js';
+  LIFEGUARD_OFF,
+  type MembershipConfig,
+  MembershipConfigError,
+  PRESETS,
+  type PresetName,
+  resolveConfig,
+} from './membership/config.js';
+export type { MemberChange } from './membership/core.js';
+export { MembershipUsageError } from './membership/errors.js';
+export {
+  type ChangeListener,
+  type CreateMembershipOptions,
+  createMembership,
+  Membership,
+  type MembershipIdentityOptions,
+  type StartMembershipOptions,
+} from './membership/membership.js';
+export type { MemberInfo, MemberState, MembershipMessaging } from './membership/messaging.js';
+export type { MembershipCounters, MembershipMetrics } from './membership/metrics.js';
 export type { Clock } from './runtime/clock.js';
 export { realRuntime } from './runtime/real-runtime.js';
 export type { Rng } from './runtime/rng.js';
@@ -83,7 +79,42 @@ export type {
   Version,
   VersionRange,
 } from './store/types.js';
-// Live subscriptions (issue 6).
+export { AddressError } from './transport/address.js';
+export { Keyring, KeyringError } from './transport/keyring.js';
+export {
+  type AddrCounters,
+  AddressInUseError,
+  type LinkConditions,
+  MemoryNetwork,
+  type MemoryNetworkOptions,
+  MemoryTransport,
+} from './transport/memory-network.js';
+export type { Transport } from './transport/transport.js';
+export { type UdpCounters, UdpTransport } from './transport/udp-transport.js';
+// Live subscriptions, the HTTP API (Corrosion-compatible v1 subset), its client, the TOML config (issue 6).
+export {
+  ConfigError,
+  type CorroConfig,
+  envName,
+  FIELDS,
+  loadConfig,
+  parseConfig,
+  readSchemaFiles,
+} from './config/index.js';
+export type {
+  ApiBackend,
+  ApiMember,
+  ApiStatement,
+  HealthInfo,
+  QueryCursor,
+  SubscriptionStream,
+  TransactionOutcome,
+} from './http/backend.js';
+export { ApiClientError, CorroClient, type EventStream, type ExecResponse } from './http/client.js';
+export { ApiError, BadRequestError, GoneError, NotFoundError, StatementError } from './http/errors.js';
+export { API_DEFAULTS, type ApiServerOptions, type HealthThresholds } from './http/options.js';
+export { type ApiServer, startApiServer } from './http/server.js';
+export { type ClusterView, StoreBackend, type StoreBackendOptions } from './http/store-backend.js';
 export {
   ResumeFromFutureError,
   ResumeTooOldError,
@@ -99,4 +130,3 @@ export {
 } from './subscriptions/manager.js';
 export { openReadConnection, storeSubscriptionSource } from './subscriptions/store-source.js';
 export type { ChangeType, QueryEvent, SubscribeOptions, SubscriptionLimits } from './subscriptions/types.js';
-export type { Transport } from './transport/transport.js';
