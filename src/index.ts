@@ -8,6 +8,30 @@
  * @packageDocumentation
  */
 
+// Live subscriptions, the HTTP API (Corrosion-compatible v1 subset), its client, the TOML config (issue 6).
+export {
+  ConfigError,
+  type CorroConfig,
+  envName,
+  FIELDS,
+  loadConfig,
+  parseConfig,
+  readSchemaFiles,
+} from './config/index.js';
+export type {
+  ApiBackend,
+  ApiMember,
+  ApiStatement,
+  HealthInfo,
+  QueryCursor,
+  SubscriptionStream,
+  TransactionOutcome,
+} from './http/backend.js';
+export { ApiClientError, CorroClient, type EventStream, type ExecResponse } from './http/client.js';
+export { ApiError, BadRequestError, GoneError, NotFoundError, StatementError } from './http/errors.js';
+export { API_DEFAULTS, type ApiServerOptions, type HealthThresholds } from './http/options.js';
+export { type ApiServer, startApiServer } from './http/server.js';
+export { type ClusterView, StoreBackend, type StoreBackendOptions } from './http/store-backend.js';
 export {
   LIFEGUARD_OFF,
   type MembershipConfig,
@@ -79,42 +103,6 @@ export type {
   Version,
   VersionRange,
 } from './store/types.js';
-export { AddressError } from './transport/address.js';
-export { Keyring, KeyringError } from './transport/keyring.js';
-export {
-  type AddrCounters,
-  AddressInUseError,
-  type LinkConditions,
-  MemoryNetwork,
-  type MemoryNetworkOptions,
-  MemoryTransport,
-} from './transport/memory-network.js';
-export type { Transport } from './transport/transport.js';
-export { type UdpCounters, UdpTransport } from './transport/udp-transport.js';
-// Live subscriptions, the HTTP API (Corrosion-compatible v1 subset), its client, the TOML config (issue 6).
-export {
-  ConfigError,
-  type CorroConfig,
-  envName,
-  FIELDS,
-  loadConfig,
-  parseConfig,
-  readSchemaFiles,
-} from './config/index.js';
-export type {
-  ApiBackend,
-  ApiMember,
-  ApiStatement,
-  HealthInfo,
-  QueryCursor,
-  SubscriptionStream,
-  TransactionOutcome,
-} from './http/backend.js';
-export { ApiClientError, CorroClient, type EventStream, type ExecResponse } from './http/client.js';
-export { ApiError, BadRequestError, GoneError, NotFoundError, StatementError } from './http/errors.js';
-export { API_DEFAULTS, type ApiServerOptions, type HealthThresholds } from './http/options.js';
-export { type ApiServer, startApiServer } from './http/server.js';
-export { type ClusterView, StoreBackend, type StoreBackendOptions } from './http/store-backend.js';
 export {
   ResumeFromFutureError,
   ResumeTooOldError,
@@ -130,3 +118,15 @@ export {
 } from './subscriptions/manager.js';
 export { openReadConnection, storeSubscriptionSource } from './subscriptions/store-source.js';
 export type { ChangeType, QueryEvent, SubscribeOptions, SubscriptionLimits } from './subscriptions/types.js';
+export { AddressError } from './transport/address.js';
+export { Keyring, KeyringError } from './transport/keyring.js';
+export {
+  type AddrCounters,
+  AddressInUseError,
+  type LinkConditions,
+  MemoryNetwork,
+  type MemoryNetworkOptions,
+  MemoryTransport,
+} from './transport/memory-network.js';
+export type { Transport } from './transport/transport.js';
+export { type UdpCounters, UdpTransport } from './transport/udp-transport.js';

@@ -80,7 +80,12 @@ export const FIELDS: readonly FieldSpec[] = [
     type: 'string[]',
     default: [],
     check: keys,
-    doc: 'AES-256-GCM keys, base64 of 32 bytes; the first seals, all open (rotation). Required unless plaintext = true.',
+    doc: 'AES-256-GCM keys, base64 of 32 bytes; the first seals, all open (rotation). Default: the key in gossip.key_file.',
+  },
+  {
+    key: 'gossip.key_file',
+    type: 'string',
+    doc: 'File holding the cluster key as 64 hex characters, used when gossip.keys is empty. Default <db.path>/cluster.key, created with a random key on first start: copy it to every node.',
   },
   {
     key: 'gossip.plaintext',

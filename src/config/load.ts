@@ -12,6 +12,7 @@ export interface CorroConfig {
     readonly bootstrap: readonly string[];
     readonly cluster: string;
     readonly keys: readonly string[];
+    readonly keyFile?: string;
     readonly plaintext: boolean;
     readonly preset: 'lan' | 'wan' | 'local';
   };
@@ -158,12 +159,13 @@ function build(v: Map<string, unknown>, baseDir: string): CorroConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   const keys = get<string[]>('gossip.keys');
   const plaintext = get<boolean>('gossip.plaintext');
-  if (keys.length === 0 && !plaintext) {
+  if (keys.length > 0 && plaintext) {
     throw new ConfigError(
-      'gossip.keys',
-      'give at least one key (openssl rand -base64 32), or set gossip.plaintext = true for local tests',
+      'gossip.plaintext',
+      'cannot be true while gossip.keys is set: choose sealed or plaintext',
     );
   }
+  const keyFile = get<string | undefined>('gossip.key_file');
   // Optional keys stay absent (not undefined) in the result.
   const maybe = (k: string, name: string) => (v.get(k) === undefined ? {} : { [name]: v.get(k) as number });
   const token = get<string | undefined>('api.token');
@@ -174,6 +176,7 @@ function build(v: Map<string, unknown>, baseDir: string): CorroConfig {
       bootstrap: get<string[]>('gossip.bootstrap'),
       cluster: get<string>('gossip.cluster'),
       keys,
+      ...(keyFile ? { keyFile: abs(keyFile) } : {}),
       plaintext,
       preset: get<'lan' | 'wan' | 'local'>('gossip.preset'),
     },

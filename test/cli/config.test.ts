@@ -122,9 +122,10 @@ log_level = "debug"
       /is required/,
     );
     expectConfigError(
-      () => parseConfig('[db]\npath = "x"\n[gossip]\naddr = "127.0.0.1:1"'),
-      'gossip.keys',
-      /at least one key/,
+      () =>
+        parseConfig(`[db]\npath = "x"\n[gossip]\naddr = "127.0.0.1:1"\nplaintext = true\nkeys = ["${KEY}"]`),
+      'gossip.plaintext',
+      /cannot be true while gossip.keys is set/,
     );
     expectConfigError(
       () => parseConfig(`${MIN.replace('plaintext = true', 'keys = ["short"]')}`),

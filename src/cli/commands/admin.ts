@@ -2,14 +2,12 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, r
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Command } from 'commander';
+import { DB_FILE } from '../../agent/agent-config.js';
 import { ConfigError } from '../../config/config-error.js';
 import { readSchemaFiles } from '../../config/schema-files.js';
 import { asCliError, type CliIo, clientFrom, configFrom, type GlobalOptions } from './context.js';
 import { lockHolder } from './data-dir-lock.js';
 import { CliError, EXIT } from './exit-codes.js';
-
-/** The SQLite file an agent keeps in its data directory. */
-export const DB_FILE = 'state.db';
 
 /** `corro reload`, `corro backup`, `corro restore`. */
 export function registerAdminCommands(program: Command, io: CliIo): void {

@@ -1,18 +1,19 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Registry } from 'prom-client';
+import { Agent } from '../../agent/agent.js';
+import { DB_FILE } from '../../agent/agent-config.js';
+import { AgentConfigError } from '../../agent/errors.js';
 import { ConfigError } from '../../config/config-error.js';
 import type { CorroConfig } from '../../config/load.js';
 import { readSchemaFiles } from '../../config/schema-files.js';
+import { agentBackend } from '../../http/agent-backend.js';
 import { type ApiServer, startApiServer } from '../../http/server.js';
-import { StoreBackend } from '../../http/store-backend.js';
 import { registerNodeMetrics } from '../../metrics/node-metrics.js';
 import { realRuntime } from '../../runtime/real-runtime.js';
 import { StoreError } from '../../store/errors.js';
-import { Store } from '../../store/store.js';
 import { SubscriptionManager } from '../../subscriptions/manager.js';
 import { storeSubscriptionSource } from '../../subscriptions/store-source.js';
-import { DB_FILE } from './admin.js';
 import { type CliIo, configFrom, type GlobalOptions } from './context.js';
 import { acquireLock } from './data-dir-lock.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -44,22 +45,38 @@ export async function startNode(cfg: CorroConfig, io: CliIo): Promise<RunningNod
       throw err instanceof ConfigError ? new CliError(EXIT.usage, err.message) : err;
     }
     const runtime = realRuntime();
-    const dbFile = join(cfg.db.path, DB_FILE);
-    let store: Store;
+    let agent: Agent;
     try {
-      store = Store.open({ path: dbFile, schema, runtime });
+      agent = await Agent.start({
+        dataDir: cfg.db.path,
+        schema,
+        runtime,
+        gossip: {
+          addr: cfg.gossip.addr,
+          bootstrap: cfg.gossip.bootstrap,
+          clusterName: cfg.gossip.cluster,
+          preset: cfg.gossip.preset,
+          ...(cfg.gossip.plaintext ? { plaintext: true } : {}),
+          ...(cfg.gossip.keys.length > 0
+            ? { keys: cfg.gossip.keys.map((k) => Uint8Array.from(Buffer.from(k, 'base64'))) }
+            : {}),
+          ...(cfg.gossip.keyFile ? { keyFile: cfg.gossip.keyFile } : {}),
+        },
+      });
     } catch (err) {
-      // A schema the store refuses is a configuration problem: say which and stop.
-      if (err instanceof StoreError)
-        throw new CliError(EXIT.usage, `schema (db.schema_paths): ${err.message}`);
+      // A schema the store refuses or a bad agent setting is a configuration problem.
+      if (err instanceof StoreError || err instanceof AgentConfigError) {
+        throw new CliError(EXIT.usage, `cannot start: ${err.message}`);
+      }
       throw err;
     }
-    cleanups.push(() => store.close());
-    const source = storeSubscriptionSource(store, dbFile);
+    cleanups.push(() => agent.close());
+    const store = agent.store;
+    const source = storeSubscriptionSource(store, join(cfg.db.path, DB_FILE));
     cleanups.push(() => source.close());
     const subscriptions = new SubscriptionManager(source, runtime, cfg.subscriptions);
     cleanups.push(() => subscriptions.close());
-    const backend = new StoreBackend({ store, dbFile, subscriptions });
+    const backend = agentBackend(agent, cfg.db.path, subscriptions);
     cleanups.push(() => backend.close());
     const registry = new Registry();
     registerNodeMetrics(registry, {
@@ -81,7 +98,7 @@ export async function startNode(cfg: CorroConfig, io: CliIo): Promise<RunningNod
     cleanups.push(() => api.close());
     // The "api listening" line is printed at every level: scripts and tests wait for it.
     if (cfg.telemetry.logLevel === 'info' || cfg.telemetry.logLevel === 'debug') {
-      io.err(`corro agent: actor ${store.actorId}, data ${cfg.db.path}`);
+      io.err(`corro agent: actor ${store.actorId}, data ${cfg.db.path}, gossip ${agent.gossipAddr}`);
     }
     io.err(`corro agent: api listening on ${api.url}`);
     return { api, close };
