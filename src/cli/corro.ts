@@ -3,6 +3,13 @@
 // Exit codes are documented in commands/exit-codes.ts and docs/operations.md.
 import { runCli } from './commands/program.js';
 
+// `corro subscribe ... | head` closes our stdout early: that is the reader being done, not
+// an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const code = await runCli(process.argv.slice(2), {
   out: (s) => process.stdout.write(`${s}\n`),
   err: (s) => process.stderr.write(`${s}\n`),

@@ -169,6 +169,13 @@ describe('corro agent HTTP API (real process)', () => {
       if (status !== 410) await new Promise((r) => setTimeout(r, 20));
     }
     expect(status).toBe(410);
+    // skip_rows: columns and eoq only; the same SQL shares the subscription (same id).
+    const skip = await client.subscribe('SELECT id, name FROM svc WHERE port > 0', { skipRows: true });
+    expect(skip.headers.get('corro-query-id')).toBe(id);
+    const it3 = skip.events[Symbol.asyncIterator]();
+    expect((await it3.next()).value).toEqual({ columns: ['id', 'name'] });
+    expect((await it3.next()).value).toMatchObject({ eoq: { change_id: 6 } });
+    skip.close();
     const missing = await fetch(`${agent.url}/v1/subscriptions/00000000-0000-0000-0000-000000000000`, {
       headers: auth,
     });
