@@ -122,6 +122,15 @@ describe('corro CLI against a running agent', () => {
     let r = await cliProcess(['agent', '-c', node.config]);
     expect(r.code).toBe(4);
     expect(r.err).toMatch(/another agent \(pid \d+\) runs on/);
+    // The API address taken by the running agent: a clean message, exit 1.
+    const clash = join(node.dir, 'clash.toml');
+    writeFileSync(
+      clash,
+      `[db]\npath = "data2"\n[gossip]\naddr = "127.0.0.1:0"\nplaintext = true\n[api]\naddr = "${agent!.addr}"\n`,
+    );
+    r = await cliProcess(['agent', '-c', clash]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/cannot serve the API on api.addr 127\.0\.0\.1:\d+: listen EADDRINUSE/);
     const bad = join(node.dir, 'bad.toml');
     writeFileSync(
       bad,

@@ -68,7 +68,11 @@ export async function startNode(cfg: CorroConfig, io: CliIo): Promise<RunningNod
       if (err instanceof StoreError || err instanceof AgentConfigError) {
         throw new CliError(EXIT.usage, `cannot start: ${err.message}`);
       }
-      throw err;
+      // Anything else (gossip address in use, unreadable data directory) fails the start.
+      throw new CliError(
+        EXIT.failed,
+        `cannot start the agent (gossip.addr ${cfg.gossip.addr}): ${message(err)}`,
+      );
     }
     cleanups.push(() => agent.close());
     const store = agent.store;
@@ -94,6 +98,8 @@ export async function startNode(cfg: CorroConfig, io: CliIo): Promise<RunningNod
       health: cfg.api.health,
       serveMetrics: cfg.telemetry.metrics,
       registry,
+    }).catch((err: unknown) => {
+      throw new CliError(EXIT.failed, `cannot serve the API on api.addr ${cfg.api.addr}: ${message(err)}`);
     });
     cleanups.push(() => api.close());
     // The "api listening" line is printed at every level: scripts and tests wait for it.
@@ -124,4 +130,8 @@ export function registerAgentCommand(program: Command, io: CliIo): void {
       io.err('corro agent: shutting down');
       await node.close();
     });
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
