@@ -13,7 +13,7 @@ import type { SqlValue } from './cell.js';
  * Number of documents per table. Part of the wire format: every peer must use the same value,
  * because a row's document is derived from its key. Changing it is a breaking change.
  */
-export const DOCS_PER_TABLE = 4;
+export const DOCS_PER_TABLE = 16;
 
 /** Thrown when a row key or document key written by a peer is malformed. */
 export class RowKeyError extends Error {
@@ -94,7 +94,7 @@ export function decodeRowKey(rowKey: string, arity: number): SqlValue[] {
   return out;
 }
 
-/** The document (`"00"`..`"03"`) holding a row: FNV-1a over the key's UTF-16 units, mod {@link DOCS_PER_TABLE}. */
+/** The document (`"00"`..`"0f"`) holding a row: FNV-1a over the key's UTF-16 units, mod {@link DOCS_PER_TABLE}. */
 export function docIdFor(rowKey: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < rowKey.length; i++) {
