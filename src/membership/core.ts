@@ -240,7 +240,9 @@ export class MembershipCore {
       return;
     }
     const sender = bytesToActorId(env.envelope.sender);
-    if (sender === this.o.actorId) {
+    // Our own packets (a bootstrap address that is ourselves) and empty packets are never sent
+    // by a correct peer.
+    if (sender === this.o.actorId || env.envelope.messages.length === 0) {
       c.droppedInvalid++;
       return;
     }

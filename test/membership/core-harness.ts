@@ -36,10 +36,13 @@ export interface CoreHarness {
 
 export const KEY = new Uint8Array(32).fill(9);
 
-export function makeCore(overrides: Partial<MembershipConfig> = {}, seed = 1): CoreHarness {
+export function makeCore(
+  overrides: Partial<MembershipConfig> = {},
+  { seed = 1, plaintext = false }: { seed?: number; plaintext?: boolean } = {},
+): CoreHarness {
   const now = { ms: 1_000_000 };
   const self = fakeId(200);
-  const sealer = new Sealer('corro', new Keyring(KEY));
+  const sealer = new Sealer('corro', plaintext ? undefined : new Keyring(KEY));
   const h: CoreHarness = {
     self,
     now,
