@@ -353,18 +353,17 @@ export class MembershipCore {
 
   private gossip(): void {
     if (this.memberQueue.size === 0 && this.userQueue.size === 0) return;
-    const candidates = [...this.table.liveOthers(), ...this.recentlyDead(this.o.clock.now())];
+    const live = this.table.liveOthers();
+    const dead = this.recentlyDead(this.o.clock.now());
+    const candidates = dead.length === 0 ? live : [...live, ...dead];
     for (const t of pickRandom(this.o.rng, candidates, this.cfg.gossipNodes)) this.sendMessages(t.addr, []);
   }
 
   /** Dead members within `gossipToTheDeadMs`: still gossiped to, so they learn and refute. */
-  private recentlyDead(now: number): MemberRecord[] {
-    const out: MemberRecord[] = [];
-    if (this.cfg.gossipToTheDeadMs <= 0) return out;
-    for (const r of this.table.all()) {
-      if (r.state === 'dead' && now - r.stateChangedMs < this.cfg.gossipToTheDeadMs) out.push(r);
-    }
-    return out;
+  private recentlyDead(now: number): readonly MemberRecord[] {
+    const dead = this.table.deadOthers();
+    if (dead.length === 0 || this.cfg.gossipToTheDeadMs <= 0) return [];
+    return dead.filter((r) => now - r.stateChangedMs < this.cfg.gossipToTheDeadMs);
   }
 
   private onPushPullTick(): void {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LIFEGUARD_OFF } from '../../src/membership/config.js';
 import { createMembership } from '../../src/membership/membership.js';
 import { seededRng } from '../../src/runtime/rng.js';
+import { VirtualScheduler } from '../../src/runtime/virtual-scheduler.js';
+import { MemoryNetwork } from '../../src/transport/memory-network.js';
 import { allSeeAllAlive, makeCluster, stateOf, TEST_KEY } from './cluster.js';
 
 // State-machine scenarios on the in-memory network in virtual time (lan preset unless said).
@@ -184,6 +186,27 @@ describe('identity, metadata, restart', () => {
     expect(c.nodes[0]!.members()).toHaveLength(4);
     c.sched.runFor(120_000);
     expect(c.nodes[0]!.members()).toHaveLength(3);
+  });
+});
+
+describe('join', () => {
+  it('a node started before its bootstrap retries with backoff and joins once the bootstrap is up', () => {
+    const sched = new VirtualScheduler();
+    const net = new MemoryNetwork(sched, seededRng(8));
+    const rt = (s: number) => ({ clock: sched.clock, rng: seededRng(s), scheduler: sched });
+    const early = createMembership({
+      transport: net.bind('10.0.0.2:1'),
+      runtime: rt(2),
+      keys: [TEST_KEY],
+      bootstrap: ['10.0.0.1:1'],
+    });
+    sched.runFor(20_000);
+    const attempts = net.stats('10.0.0.2:1').packetsSent;
+    // Backoff: 1 s doubling, so far fewer attempts than one per second.
+    expect(attempts).toBeGreaterThanOrEqual(3);
+    expect(attempts).toBeLessThan(10);
+    const late = createMembership({ transport: net.bind('10.0.0.1:1'), runtime: rt(1), keys: [TEST_KEY] });
+    expect(sched.runUntilTrue(() => allSeeAllAlive([early, late]), 60_000)).toBe(true);
   });
 });
 
