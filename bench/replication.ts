@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       const interval = 1000 / perNode;
       const applied = new Map<string, number[]>(); // key -> apply times on peers
       const acks: Ev[] = [];
-      const listeners = procs.map((p) => (e: Ev) => {
+      const listeners = procs.map(() => (e: Ev) => {
         if (e.ev === 'applied')
           for (const k of e.keys as string[]) {
             const list = applied.get(k) ?? [];
