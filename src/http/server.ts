@@ -28,30 +28,42 @@ type Kind = 'request' | 'stream';
 interface Route {
   readonly name: string;
   readonly kind: Kind;
-  readonly run: (ctx: RouteContext, param: string) => Promise<void> | void;
+  readonly run: (ctx: RouteContext) => Promise<void> | void;
 }
+
+/** The endpoints: path -> method -> route. `/v1/subscriptions/{id}` is matched apart. */
+const ROUTES: Readonly<Record<string, Readonly<Record<string, Route>>>> = {
+  '/v1/transactions': { POST: { name: 'transactions', kind: 'request', run: handleTransactions } },
+  '/v1/queries': { POST: { name: 'queries', kind: 'request', run: handleQueries } },
+  '/v1/subscriptions': { POST: { name: 'subscriptions', kind: 'stream', run: handleSubscribe } },
+  '/v1/migrations': { POST: { name: 'migrations', kind: 'request', run: handleMigrations } },
+  '/v1/backup': { POST: { name: 'backup', kind: 'request', run: handleBackup } },
+  '/v1/health': { GET: { name: 'health', kind: 'request', run: handleHealth } },
+  '/v1/members': { GET: { name: 'members', kind: 'request', run: handleMembers } },
+  '/metrics': { GET: { name: 'metrics', kind: 'request', run: handleMetrics } },
+};
 
 /** Picks the route for a method and path, or explains why none fits. */
 function route(method: string, path: string, serveMetrics: boolean): Route | ApiError {
-  const table: Record<string, Record<string, Route>> = {
-    '/v1/transactions': { POST: { name: 'transactions', kind: 'request', run: handleTransactions } },
-    '/v1/queries': { POST: { name: 'queries', kind: 'request', run: handleQueries } },
-    '/v1/subscriptions': { POST: { name: 'subscriptions', kind: 'stream', run: handleSubscribe } },
-    '/v1/migrations': { POST: { name: 'migrations', kind: 'request', run: handleMigrations } },
-    '/v1/backup': { POST: { name: 'backup', kind: 'request', run: handleBackup } },
-    '/v1/health': { GET: { name: 'health', kind: 'request', run: handleHealth } },
-    '/v1/members': { GET: { name: 'members', kind: 'request', run: handleMembers } },
-  };
-  if (serveMetrics) table['/metrics'] = { GET: { name: 'metrics', kind: 'request', run: handleMetrics } };
   const sub = /^\/v1\/subscriptions\/([^/]+)$/.exec(path);
-  const methods = sub
-    ? { GET: { name: 'subscription_attach', kind: 'stream' as const, run: handleAttach } }
-    : table[path];
+  const id = sub?.[1];
+  const methods: Readonly<Record<string, Route>> | undefined =
+    id !== undefined
+      ? {
+          GET: {
+            name: 'subscription_attach',
+            kind: 'stream',
+            run: (ctx) => handleAttach(ctx, decodeURIComponent(id)),
+          },
+        }
+      : path === '/metrics' && !serveMetrics
+        ? undefined
+        : ROUTES[path];
   if (!methods) return new NotFoundError(`no such endpoint: ${path}`);
   const r = methods[method];
   if (!r)
     return new ApiError(405, `${method} not allowed on ${path}; use ${Object.keys(methods).join(', ')}`);
-  return sub ? { ...r, run: (ctx) => r.run(ctx, decodeURIComponent(sub[1] as string)) } : r;
+  return r;
 }
 
 /**
@@ -98,24 +110,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     counts[r.kind]++;
     metrics.inFlight.inc();
     try {
-      await r.run(
-        {
-          req,
-          res,
-          url,
-          backend: options.backend,
-          maxBodyBytes: options.maxBodyBytes ?? API_DEFAULTS.maxBodyBytes,
-          maxStatements: options.maxStatements ?? API_DEFAULTS.maxStatements,
-          health: options.health ?? {},
-          nowMs,
-          metricsText,
-          onStreamStart: () => {
-            metrics.openStreams.inc();
-            res.on('close', () => metrics.openStreams.dec());
-          },
+      await r.run({
+        req,
+        res,
+        url,
+        backend: options.backend,
+        maxBodyBytes: options.maxBodyBytes ?? API_DEFAULTS.maxBodyBytes,
+        maxStatements: options.maxStatements ?? API_DEFAULTS.maxStatements,
+        health: options.health ?? {},
+        nowMs,
+        metricsText,
+        onStreamStart: () => {
+          metrics.openStreams.inc();
+          res.on('close', () => metrics.openStreams.dec());
         },
-        '',
-      );
+      });
     } catch (err) {
       failed(req, res, err);
     } finally {

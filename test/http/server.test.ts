@@ -285,6 +285,13 @@ describe('bounds and auth', () => {
     await guarded.close();
   });
 
+  it('does not serve /metrics when turned off', async () => {
+    guarded = await startApiServer({ backend, addr: '127.0.0.1:0', serveMetrics: false });
+    expect((await fetch(`${guarded.url}/metrics`)).status).toBe(404);
+    expect((await fetch(`${guarded.url}/v1/health`)).status).toBe(200);
+    await guarded.close();
+  });
+
   it('refuses requests past the concurrency bound with 503 and Retry-After', async () => {
     guarded = await startApiServer({ backend, addr: '127.0.0.1:0', maxConcurrentRequests: 1 });
     // Hold one request open by sending headers and only part of its body.
