@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorroClient } from '../../src/http/client.js';
@@ -182,5 +182,8 @@ describe('corro CLI against a running agent', () => {
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.out, args.join(' ')).toMatch(/Usage: corro/);
     }
+    const v = await cli(['--version']);
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
+    expect(v).toMatchObject({ code: 0, out: pkg.version });
   });
 });

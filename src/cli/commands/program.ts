@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './admin.js';
 import { registerAgentCommand } from './agent.js';
@@ -10,6 +11,7 @@ import { CliError, EXIT } from './exit-codes.js';
 export function buildProgram(io: CliIo): Command {
   const program = new Command('corro')
     .description('corro: replicated SQLite tables for a fleet')
+    .version(packageVersion(), '-V, --version')
     .option(
       '--api <addr>',
       'agent API address host:port or URL (env CORRO_API_ADDR; default from -c, else 127.0.0.1:8080)',
@@ -55,5 +57,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     io.err(`corro: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return EXIT.failed;
+  }
+}
+
+/** The package version (package.json sits two levels above both src/cli and dist/cli). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
