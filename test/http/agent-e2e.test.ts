@@ -154,10 +154,14 @@ describe('corro agent HTTP API (real process)', () => {
     const it2 = again.events[Symbol.asyncIterator]();
     const got: QueryEvent[] = [];
     for (let i = 0; i < 3; i++) got.push((await it2.next()).value as QueryEvent);
-    expect(got).toEqual([
-      { columns: ['id', 'name'] },
-      { change: ['update', 1, [1, 'www'], 2] },
-      { change: ['delete', 2, [2, 'db'], 3] },
+    expect(got[0]).toEqual({ columns: ['id', 'name'] });
+    // Two commits close together may be diffed in one re-run (deletes first): compare
+    // without order, and check the ids continue at 2.
+    const changes = got.slice(1).map((e) => ('change' in e ? e.change : null));
+    expect(changes.map((c) => c?.[3])).toEqual([2, 3]);
+    expect(changes.map((c) => JSON.stringify(c?.slice(0, 3))).sort()).toEqual([
+      JSON.stringify(['delete', 2, [2, 'db']]),
+      JSON.stringify(['update', 1, [1, 'www']]),
     ]);
     again.close();
     // Push the history past its bound of 3 changes; then from=1 is too old.
