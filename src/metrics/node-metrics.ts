@@ -5,7 +5,7 @@ export interface NodeMetricsSource {
   /** Store counters (`store.stats()`). */
   storeStats(): { loadedDocs: number; pendingChangesets: number; pendingBytes: number };
   /** Subscription counts (`manager.stats()`). */
-  subscriptionStats(): { subscriptions: number; consumers: number };
+  subscriptionStats(): { subscriptions: number; consumers: number; droppedConsumers: number };
 }
 
 /**

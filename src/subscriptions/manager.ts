@@ -56,6 +56,8 @@ export class SubscriptionManager {
   private readonly limits: Required<SubscriptionLimits>;
   private readonly unsubscribe: (() => void) | undefined;
   private closed = false;
+  /** Consumers dropped for falling behind, since the manager started. */
+  private dropped = 0;
 
   constructor(
     private readonly source: SubscriptionSource,
@@ -101,11 +103,11 @@ export class SubscriptionManager {
     return handle(m, m.attach(opts));
   }
 
-  /** Live subscriptions and their consumers, for metrics. */
-  stats(): { subscriptions: number; consumers: number } {
+  /** Live subscriptions, their consumers, and consumers dropped so far (for metrics). */
+  stats(): { subscriptions: number; consumers: number; droppedConsumers: number } {
     let consumers = 0;
     for (const m of this.byId.values()) consumers += m.consumerCount;
-    return { subscriptions: this.byId.size, consumers };
+    return { subscriptions: this.byId.size, consumers, droppedConsumers: this.dropped };
   }
 
   /**
@@ -146,6 +148,9 @@ export class SubscriptionManager {
         idleTimeoutMs: this.limits.idleTimeoutMs,
         clock: this.runtime.clock,
         scheduler: this.runtime.scheduler,
+        onDrop: () => {
+          this.dropped++;
+        },
         onRemove: (gone) => {
           this.byHash.delete(gone.hash);
           this.byId.delete(gone.id);

@@ -17,6 +17,8 @@ export interface MatcherSettings {
   readonly scheduler: Scheduler;
   /** Called when the matcher had no consumer for `idleTimeoutMs`, or failed. */
   readonly onRemove: (m: Matcher) => void;
+  /** Called when a consumer is dropped for falling behind (for metrics). */
+  readonly onDrop: () => void;
 }
 
 /**
@@ -132,6 +134,7 @@ export class Matcher {
   }
 
   private detach(c: Consumer): void {
+    if (c.dropped) this.settings.onDrop();
     this.consumers.delete(c);
     if (this.consumers.size === 0) this.armIdleTimer();
   }

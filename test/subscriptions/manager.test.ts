@@ -111,7 +111,7 @@ describe('SubscriptionManager', () => {
     expect(b.id).toBe(a.id);
     expect(b.hash).toBe(a.hash);
     expect(c.id).not.toBe(a.id);
-    expect(mgr.stats()).toEqual({ subscriptions: 2, consumers: 3 });
+    expect(mgr.stats()).toEqual({ subscriptions: 2, consumers: 3, droppedConsumers: 0 });
     const ra = new Reader(a);
     const rb = new Reader(b);
     await ra.take();
@@ -160,7 +160,7 @@ describe('SubscriptionManager', () => {
       error: 'subscriber fell behind by more than 8 events and was dropped; resubscribe',
     });
     expect(vf.rows.size).toBe(12);
-    expect(mgr.stats().consumers).toBe(1);
+    expect(mgr.stats()).toMatchObject({ consumers: 1, droppedConsumers: 1 });
   });
 
   it('refuses bad SQL, writes, and more distinct queries than the bound', () => {
@@ -188,7 +188,7 @@ describe('SubscriptionManager', () => {
     sub.close();
     sched.runFor(1001);
     expect(() => mgr.attach(sub.id)).toThrow(SubscriptionNotFoundError);
-    expect(mgr.stats()).toEqual({ subscriptions: 0, consumers: 0 });
+    expect(mgr.stats()).toEqual({ subscriptions: 0, consumers: 0, droppedConsumers: 0 });
   });
 
   it('ends consumers with an error when the query stops working', async () => {
