@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { createHttpMetrics } from '../metrics/http-metrics.js';
 import { monotonicMs } from '../runtime/real-runtime.js';
 import { isAuthorized } from './auth.js';
+import { BodyTooLargeError } from './body.js';
 import { ApiError, NotFoundError } from './errors.js';
 import { API_DEFAULTS, type ApiServerOptions, parseHostPort } from './options.js';
 import { type RouteContext, sendJson } from './routes/context.js';
@@ -126,6 +127,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         },
       });
     } catch (err) {
+      if (err instanceof BodyTooLargeError) metrics.refused.inc({ reason: 'body_size' });
       failed(req, res, err);
     } finally {
       counts[r.kind]--;

@@ -95,6 +95,7 @@ describe('POST /v1/transactions', () => {
     const r = await post('/v1/transactions', big);
     expect(r.status).toBe(413);
     expect(JSON.parse(r.text).error).toMatch(/larger than 10000 bytes/);
+    expect(await server.registry.metrics()).toMatch(/corro_http_refused_total\{reason="body_size"\} 1/);
     expect(backend.db.prepare('SELECT count(*) AS n FROM svc').get()).toEqual({ n: 0 });
   });
 });
