@@ -390,6 +390,7 @@ export class Store {
       pendingChangesets: this.core.pending.size,
       pendingBytes: this.core.pending.bytes,
       droppedPending: this.core.pending.dropped,
+      failedPending: this.core.pending.failed,
       listenerErrors: this.listenerErrors,
     };
   }
