@@ -54,6 +54,19 @@ async function main(): Promise<void> {
     );
     const rttSummary = summarize(rtts.length ? rtts : [Number.NaN]);
 
+    // Baseline 2: how quickly an agent process answers at all on this machine right now (a
+    // stdin -> stdout round trip through its event loop), which bounds any latency figure
+    // on a loaded host.
+    const ipc: number[] = [];
+    for (let k = 0; k < 20; k++) {
+      for (const p of procs) {
+        const t = performance.now();
+        await p.call({ cmd: 'members' });
+        ipc.push(performance.now() - t);
+      }
+    }
+    const ipcSummary = summarize(ipc);
+
     // Idle traffic (membership only), for the bytes-per-changeset baseline.
     const idleMs = 3000;
     const udp = (m: Record<string, Record<string, number>>) => m.membership?.bytesOut ?? 0;
@@ -117,7 +130,7 @@ async function main(): Promise<void> {
       const firstT0 = Math.min(...acks.map((a) => a.t0 as number));
       const lastAt = Math.max(...acks.map((a) => a.at as number));
       const achieved = (acks.length / Math.max(1, lastAt - firstT0)) * 1000;
-      const note = `load average ${loadavg()[0]?.toFixed(1)} on ${'this machine'}; ${acks.length} changesets from ${N} writers, achieved ${achieved.toFixed(0)} writes/s; ${incomplete} not visible everywhere within 60 s`;
+      const note = `SWIM probe RTT p50 ${rttSummary.median.toFixed(1)} ms; load average ${loadavg()[0]?.toFixed(1)} on ${'this machine'}; ${acks.length} changesets from ${N} writers, achieved ${achieved.toFixed(0)} writes/s; ${incomplete} not visible everywhere within 60 s`;
       const s = lat.length
         ? summarize(lat)
         : { median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0 };

@@ -40,6 +40,7 @@ describe('replication over fake membership, in virtual time', () => {
     c.net.nodes
       .get(b.id)
       ?.handler(a.id, encodeMessage({ type: WireCode.Changeset, relay: false, changeset: v2 }));
+    c.sched.runFor(1); // the receive batch is applied at the end of the task
     expect(b.store.count(a.id)).toBe(0);
     expect(b.repl.metrics.pending).toBe(1);
     expect(b.repl.metrics.depRequestsSent).toBe(1);
