@@ -8,6 +8,30 @@
  * @packageDocumentation
  */
 
+// Service discovery: the `.internal` DNS responder and placement over the fleet tables.
+export type {
+  DnsOptions,
+  DnsServer,
+  DnsServerConfig,
+  DnsStats,
+  DnsTcpOptions,
+  FleetQuery,
+  HostLiveness,
+  MachineRow,
+  MachineState,
+  RegionLatency,
+} from './dns/index.js';
+export {
+  DNS_DEFAULTS,
+  DnsBindError,
+  DnsConfigError,
+  DnsResponder,
+  FLEET_SCHEMA_SQL,
+  livenessFromMembers,
+  startDnsServer,
+} from './dns/index.js';
+export type { HostCandidate, PlacementDeps, PlacementRequest } from './placement/index.js';
+export { findHost, HOSTS_THAT_FIT_SQL, PlacementRequestError, rankHosts } from './placement/index.js';
 export type { RegionCode } from './regions/index.js';
 export {
   MATRIX_SOURCE,

@@ -23,7 +23,7 @@ export interface DnsServerConfig extends Partial<DnsOptions & DnsTcpOptions> {
   readonly addr?: string;
   /** Reads the fleet tables: `store.query`, `agent.query`, or a SQLite handle's. Required. */
   readonly query: FleetQuery;
-  /** Region latency in ms for `top<N>.nearest.of.<app>`; default: the local region first, others equal. */
+  /** Region latency in ms for `top<N>.nearest.of.<app>`. Default: the built-in world matrix (`regions/`); unknown regions sort last. */
   readonly latency?: RegionLatency;
   /** Live-host filter built per query; see `livenessFromMembers`. Default: every host is live. */
   readonly hostLiveness?: () => HostLiveness | Promise<HostLiveness>;

@@ -6,9 +6,10 @@
  */
 import type { Answer, DecodedPacket, Packet, Question } from 'dns-packet';
 import * as dnsPacket from 'dns-packet';
+import { rttMs } from '../regions/latency.js';
 import type { Clock } from '../runtime/clock.js';
 import type { AnswerRecord, Lookup, RegionLatency } from './answer.js';
-import { lookup, sameRegionFirst } from './answer.js';
+import { lookup } from './answer.js';
 import type { DnsOptions } from './dns-config.js';
 import type { DnsStats } from './dns-stats.js';
 import { newDnsStats } from './dns-stats.js';
@@ -23,7 +24,7 @@ export type DnsTransportKind = 'udp' | 'tcp';
 export interface DnsResponderDeps {
   /** Reads the fleet tables (see {@link FleetQuery}). */
   readonly query: FleetQuery;
-  /** Region latency for nearest answers. Default: the local region first, others equal. */
+  /** Region latency for nearest answers. Default: the built-in world matrix (`regions/`); unknown regions sort last. */
   readonly latency?: RegionLatency;
   /** Builds the live-host filter once per query (see `livenessFromMembers`). Default: every host is live. */
   readonly hostLiveness?: () => HostLiveness | Promise<HostLiveness>;
@@ -57,7 +58,7 @@ export class DnsResponder {
     private readonly counters: DnsStats = newDnsStats(),
   ) {
     this.reader = new FleetReader(deps.query, options.maxRowsPerLookup);
-    this.latency = deps.latency ?? sameRegionFirst;
+    this.latency = deps.latency ?? rttMs;
   }
 
   /** A copy of the counters. */

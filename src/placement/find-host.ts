@@ -7,8 +7,9 @@
  * @packageDocumentation
  */
 import type { RegionLatency } from '../dns/answer.js';
-import { safeLatency, sameRegionFirst } from '../dns/answer.js';
+import { safeLatency } from '../dns/answer.js';
 import type { FleetQuery, HostLiveness } from '../dns/fleet-reader.js';
+import { rttMs } from '../regions/latency.js';
 
 /**
  * The example placement query: `up` hosts with room for a machine, most free memory first.
@@ -47,7 +48,7 @@ export interface PlacementRequest {
 /** Where to look. */
 export interface PlacementDeps {
   readonly query: FleetQuery;
-  /** Region latency, ms. Default: the wanted region first, other regions equal (then by id). */
+  /** Region latency, ms. Default: the built-in world matrix (`regions/`); unknown regions sort last, by code. */
   readonly latency?: RegionLatency;
   /** Leaves out hosts that are not live (see `livenessFromMembers`). */
   readonly liveness?: HostLiveness;
@@ -73,7 +74,7 @@ export async function rankHosts(req: PlacementRequest, deps: PlacementDeps): Pro
     if (!Number.isInteger(v) || v < 1)
       throw new PlacementRequestError(`${key} must be an integer >= 1, got ${v}`);
   }
-  const latency = deps.latency ?? sameRegionFirst;
+  const latency = deps.latency ?? rttMs;
   const rows = await deps.query(HOSTS_THAT_FIT_SQL, [req.memoryMb, req.cpus, deps.maxHosts ?? 10_000]);
   const out: HostCandidate[] = [];
   for (const r of rows) {

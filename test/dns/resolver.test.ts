@@ -151,3 +151,23 @@ describe('.internal DNS answers through node:dns', () => {
     expect(s.refused).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('top<N>.nearest with the built-in world matrix', () => {
+  it('orders regions by round trip from the local region', async () => {
+    const f = new FleetFixture();
+    const syd = f.machine('api', 'syd').ipv6;
+    const nrt = f.machine('api', 'nrt').ipv6;
+    const sin = f.machine('api', 'sin').ipv6;
+    const fra = f.machine('api', 'fra').ipv6;
+    const s = await startDnsServer({ addr: '127.0.0.1:0', query: f.query, localRegion: 'icn' });
+    try {
+      const r = new Resolver({ timeout: 3000, tries: 2 });
+      r.setServers([`127.0.0.1:${s.port}`]);
+      // From Seoul: Tokyo 31 ms, Singapore 72 ms, Sydney 134 ms, Frankfurt 265 ms.
+      expect(await r.resolve6('top1.nearest.of.api.internal')).toEqual([nrt]);
+      expect(await r.resolve6('top4.nearest.of.api.internal')).toEqual([nrt, sin, syd, fra]);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -83,3 +83,16 @@ describe('placement', () => {
     await expect(rankHosts({ region: 'fra', memoryMb: 256, cpus: 0.5 }, deps)).rejects.toThrow('cpus');
   });
 });
+
+describe('placement with the built-in world matrix', () => {
+  it('falls back from a full region to its nearest neighbour', async () => {
+    const f = new FleetFixture();
+    f.host('fra-1', 'fra', { memory_mb_free: 128, cpus_free: 1 });
+    f.host('dub-1', 'dub', { memory_mb_free: 4096, cpus_free: 4 });
+    f.host('iad-1', 'iad', { memory_mb_free: 4096, cpus_free: 4 });
+    f.host('syd-1', 'syd', { memory_mb_free: 4096, cpus_free: 4 });
+    // Frankfurt -> Dublin ~20 ms, Ashburn ~89 ms, Sydney ~324 ms round trip.
+    const got = await rankHosts({ region: 'fra', memoryMb: 512, cpus: 1 }, { query: f.query });
+    expect(got.map((h) => h.id)).toEqual(['dub-1', 'iad-1', 'syd-1']);
+  });
+});
