@@ -4,7 +4,9 @@
  * demo.
  * @packageDocumentation
  */
+import { randomBytes } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeReady, NodeSpec } from './node-process.js';
 import { NodeProcess, NodeStartError } from './node-process.js';
@@ -54,6 +56,10 @@ export class Fleet {
 
   /** Starts every node: the first one, then the rest joining through it. */
   async start(onReady: (i: number, r: NodeReady) => void): Promise<void> {
+    // One cluster key for the fleet: gossip is sealed, as in production.
+    writeFileSync(join(this.paths.dataDir, 'cluster.key'), `${randomBytes(32).toString('hex')}\n`, {
+      mode: 0o600,
+    });
     const ports = await allocatePorts(this.n, this.basePort);
     for (let i = 0; i < this.n; i++) {
       const region = DEMO_REGIONS[i] as string;
@@ -68,6 +74,7 @@ export class Fleet {
         dnsPort: p.dns,
         bootstrap: [],
         machines: initialMachines(i),
+        keyFile: join(this.paths.dataDir, 'cluster.key'),
       });
     }
     onReady(0, await this.startNode(0));

@@ -18,6 +18,8 @@ export interface NodeSpec {
   readonly bootstrap: readonly string[];
   /** `app:count` pairs started on a new host. */
   readonly machines: string;
+  /** The cluster key file every node shares. */
+  readonly keyFile: string;
 }
 
 /** The host agent said it could not start. */
@@ -103,6 +105,8 @@ export class NodeProcess {
       spec.machines,
       '--control',
       'ipc',
+      '--key-file',
+      spec.keyFile,
     ];
     if (spec.bootstrap.length > 0) args.push('--bootstrap', spec.bootstrap.join(','));
     const child = fork(script, args, {
