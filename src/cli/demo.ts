@@ -122,7 +122,10 @@ async function main(): Promise<number> {
     interrupted = true;
     abort.abort();
     view.close();
-    process.stdout.write(`\ncorro demo: ${sig} received, stopping ${fleet.pids().length} agents...\n`);
+    const pids = fleet.pids();
+    process.stdout.write(
+      `\ncorro demo: ${sig} received, stopping ${pids.length} agents (pids ${pids.join(' ')})...\n`,
+    );
     void cleanup().then(() => {
       process.stdout.write('corro demo: stopped; no agent left running\n');
       process.exit(130);

@@ -113,6 +113,9 @@ export class NodeProcess {
       cwd,
       execArgv: ['--import', tsxImport],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Its own process group: a Ctrl-C on the terminal reaches only the demo, which then stops
+      // the agents in order. An agent whose parent dies sees its IPC channel close and exits.
+      detached: true,
     });
     return new NodeProcess(spec, child);
   }

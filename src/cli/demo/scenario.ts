@@ -171,6 +171,7 @@ export async function runScenario(
   view.step(`restart: ${host(victim)} comes back with its data directory`);
   const t0 = performance.now();
   await fleet.startNode(victim);
+  view.info(`${host(victim)} is back as pid ${fleet.procs[victim]?.pid}, rejoining`);
   await waitUntil(
     `${host(victim)}'s machines back in web.internal on every node`,
     async () => {
