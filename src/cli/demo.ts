@@ -148,7 +148,7 @@ async function main(): Promise<number> {
     const result = await runScenario(fleet, view, o.rounds, abort.signal);
     const sorted = [...result.writeToDnsMs].sort((a, b) => a - b);
     view.info(
-      `summary: write-to-DNS ms ${sorted.map((x) => x.toFixed(0)).join(', ')}; crash to gone ${(result.crashToGoneMs / 1000).toFixed(1)} s; restart to answered ${(result.restartToBackMs / 1000).toFixed(1)} s`,
+      `summary: write-to-DNS ms ${sorted.map((x) => x.toFixed(0)).join(', ')}; write acknowledged ms ${result.writeAckMs.map((x) => x.toFixed(0)).join(', ')}; crash to gone ${(result.crashToGoneMs / 1000).toFixed(1)} s; restart to answered ${(result.restartToBackMs / 1000).toFixed(1)} s`,
     );
     if (o.keepRunning) {
       view.step('fleet running: Ctrl-C to stop');
