@@ -125,7 +125,7 @@ export class TtyView implements DemoView {
   }
 
   private draw(): void {
-    const width = this.out.columns ?? 120;
+    const width = this.out.columns || 120;
     const lines = [
       `\x1b[1mcorro local fleet\x1b[0m  ${this.title}`,
       '',
