@@ -26,6 +26,8 @@ export interface DnsStats {
   droppedOverload: number;
   /** Lookups whose reader threw (answered SERVFAIL). */
   readerErrors: number;
+  /** Messages whose response could not be built (answered SERVFAIL); should stay 0. */
+  internalErrors: number;
   /** TCP connections accepted, refused at the connection bound, closed for idleness, for a bad or oversized frame, or for too many pending queries. */
   tcpAccepted: number;
   tcpRejected: number;
@@ -51,6 +53,7 @@ export function newDnsStats(): DnsStats {
     droppedResponses: 0,
     droppedOverload: 0,
     readerErrors: 0,
+    internalErrors: 0,
     tcpAccepted: 0,
     tcpRejected: 0,
     tcpClosedIdle: 0,

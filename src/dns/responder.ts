@@ -87,6 +87,23 @@ export class DnsResponder {
     }
     const opcode = (flags >> 11) & 0xf;
     const rd = flags & RD;
+    try {
+      return await this.answer(buf, id, opcode, rd, via);
+    } catch {
+      // Nothing above should throw (decode and lookup are guarded); if the encoder still
+      // refuses something a decoder accepted, the client gets SERVFAIL, never a crash.
+      this.counters.internalErrors++;
+      return this.headerOnly(id, opcode, rd, 'SERVFAIL');
+    }
+  }
+
+  private async answer(
+    buf: Buffer,
+    id: number,
+    opcode: number,
+    rd: number,
+    via: DnsTransportKind,
+  ): Promise<Uint8Array | null> {
     let query: DecodedPacket;
     try {
       query = dnsPacket.decode(buf);

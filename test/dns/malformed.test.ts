@@ -85,6 +85,7 @@ describe('malformed messages (responder)', () => {
       }),
       { numRuns: 2000 },
     );
+    expect(responder.stats().internalErrors).toBe(0);
   });
 });
 
