@@ -26,6 +26,7 @@ export {
   DnsBindError,
   DnsConfigError,
   DnsResponder,
+  dnsOptionsFromSection,
   FLEET_SCHEMA_SQL,
   livenessFromMembers,
   startDnsServer,

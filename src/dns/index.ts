@@ -7,6 +7,8 @@ export type { AnswerRecord, Lookup, LookupContext, RegionLatency } from './answe
 export { lookup, nearestMachines, safeLatency, sameRegionFirst } from './answer.js';
 export type { DnsOptions, DnsTcpOptions } from './dns-config.js';
 export { DNS_DEFAULTS, DnsConfigError, resolveDnsOptions } from './dns-config.js';
+export type { DnsSectionOptions } from './dns-section.js';
+export { DNS_SECTION_KEYS, dnsOptionsFromSection } from './dns-section.js';
 export type { DnsServer, DnsServerConfig } from './dns-server.js';
 export { DnsBindError, parseAddr, startDnsServer } from './dns-server.js';
 export type { DnsStats } from './dns-stats.js';
