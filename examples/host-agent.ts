@@ -48,6 +48,8 @@ export interface HostAgentOptions {
    * `<data-dir>/cluster.key` (copy it to every host).
    */
   readonly keyFile: string | undefined;
+  /** On Ctrl-C / SIGTERM, delete this host's rows before stopping (the host is decommissioned). */
+  readonly leaveOnExit: boolean;
 }
 
 /** Parses `argv` (without node and script); throws with a usage message on a bad value. */
@@ -66,6 +68,7 @@ export function parseHostAgentArgs(argv: readonly string[]): HostAgentOptions {
       machines: { type: 'string', default: '' },
       control: { type: 'string', default: 'none' },
       'key-file': { type: 'string' },
+      'leave-on-exit': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -97,6 +100,7 @@ export function parseHostAgentArgs(argv: readonly string[]): HostAgentOptions {
     machines,
     control,
     keyFile: values['key-file'],
+    leaveOnExit: values['leave-on-exit'] === true,
   };
 }
 
@@ -226,6 +230,8 @@ async function main(): Promise<void> {
   const stop = async (code: number): Promise<never> => {
     if (!stopping) {
       stopping = true;
+      // Leaving for good: delete our rows first; close() then flushes the deletions out.
+      if (options.leaveOnExit) await host.fleet.leave().catch(() => undefined);
       await host.stop().catch(() => undefined);
     }
     process.exit(code);
