@@ -187,6 +187,37 @@ describe('Store basics', () => {
     expect(decodeChangeset(encodeChangeset(cs))).toEqual(cs);
   });
 
+  it('a throwing listener does not break the commit and is counted', () => {
+    const a = store(1);
+    a.onCommit(() => {
+      throw new Error('listener bug');
+    });
+    const seen: number[] = [];
+    a.onCommit((e) => seen.push(e.changesets.length));
+    expect(a.exec('INSERT INTO users (id) VALUES (1)')?.version).toBe(1);
+    expect(seen).toEqual([1]);
+    expect(a.stats().listenerErrors).toBe(1);
+  });
+
+  it('changesetsFor honours the byte bound but always returns at least one changeset', () => {
+    const a = store(1);
+    for (let i = 0; i < 5; i++) a.exec('INSERT INTO users (id, name) VALUES (?, ?)', [i, 'x'.repeat(100)]);
+    expect(a.changesetsFor({ [a.actorId]: [[1, 5]] }, { maxBytes: 1 })).toHaveLength(1);
+    expect(a.changesetsFor({ [a.actorId]: [[1, 5]] }, { maxBytes: 10_000 })).toHaveLength(5);
+    expect(a.changesetsFor({ nonsense: [[1, 5]], [a.actorId]: [[4, 2]] })).toEqual([]);
+  });
+
+  it('multi-statement scripts run through exec and are captured', () => {
+    const a = store(1);
+    const b = store(2);
+    const cs = a.exec(
+      "INSERT INTO users (id) VALUES (1); INSERT INTO kv VALUES ('a', 'b', 'c'); UPDATE users SET n = 3",
+    )!;
+    expect(cs.changes.map((c) => c.table).sort()).toEqual(['kv', 'users']);
+    b.apply([cs]);
+    expect(dump(b)).toEqual(dump(a));
+  });
+
   it('tables() describes the replicated tables', () => {
     const a = store(1);
     expect(a.tables().map((t) => [t.name, t.primaryKey])).toEqual([
