@@ -27,6 +27,7 @@ import type {
 } from '../src/cli/demo/protocol.js';
 import type { DnsServer } from '../src/dns/index.js';
 import { FLEET_SCHEMA_SQL, livenessFromMembers, startDnsServer } from '../src/dns/index.js';
+import { findHost } from '../src/placement/index.js';
 import { HostFleet } from './host-fleet.js';
 
 /** Command-line options of the host agent. */
@@ -191,6 +192,12 @@ export class HostAgent {
         return this.fleet.startMachine({ app: req.app, processGroup: req.processGroup });
       case 'destroy-machine':
         return this.fleet.destroyMachine(req.id);
+      case 'place': {
+        const query = (sql: string, p?: readonly unknown[]) =>
+          this.agent.query(sql, p ? [...p] : undefined) as Record<string, unknown>[];
+        const liveness = await livenessFromMembers(query, () => this.agent.members())();
+        return findHost({ region: req.region, memoryMb: req.memoryMb, cpus: req.cpus }, { query, liveness });
+      }
       case 'leave':
         await this.fleet.leave();
         return null;

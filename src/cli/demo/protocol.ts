@@ -9,6 +9,8 @@ export type ControlRequest =
   | { readonly op: 'status' }
   | { readonly op: 'start-machine'; readonly app: string; readonly processGroup?: string }
   | { readonly op: 'destroy-machine'; readonly id: string }
+  /** Where would a machine of this size go, near `region`? Answers `HostCandidate | null` from the local copy. */
+  | { readonly op: 'place'; readonly region: string; readonly memoryMb: number; readonly cpus: number }
   /** Deletes the host's rows (leaves for good), closes the agent, exits. */
   | { readonly op: 'leave' }
   /** Closes the agent gracefully (rows stay: the host comes back), exits. */

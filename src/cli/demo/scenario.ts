@@ -111,6 +111,20 @@ export async function runScenario(
   const regions = await fleet.resolver(reader).resolveTxt('regions.web.internal');
   view.dns(`regions.web.internal on ${host(reader)} -> "${regions.map((c) => c.join('')).join(' ')}"`);
 
+  // Placement from the local copy: a region with no host falls back to the nearest one with room.
+  const want = { region: 'gru', memoryMb: 1024, cpus: 2 };
+  const placed = await fleet.procs[reader]?.request<{
+    id: string;
+    region: string;
+    distanceMs: number;
+  } | null>({
+    op: 'place',
+    ...want,
+  });
+  view.info(
+    `placement on ${host(reader)}: a ${want.memoryMb} MB / ${want.cpus} CPU machine near ${want.region} -> ${placed ? `${placed.id} (${placed.region}, ${placed.distanceMs} ms round trip)` : 'no host has room'}`,
+  );
+
   view.step(
     `write to DNS answer: start a machine on one host, time until another host's DNS answers it (${rounds} rounds)`,
   );
