@@ -82,7 +82,11 @@ const DOMAIN = /^([a-z0-9_]([a-z0-9_-]{0,62})\.)*[a-z0-9_]([a-z0-9_-]{0,62})$/;
 export function resolveDnsOptions(
   partial: Partial<DnsOptions & DnsTcpOptions> = {},
 ): DnsOptions & DnsTcpOptions {
-  const o = { ...DNS_DEFAULTS, ...stripUndefined(partial) };
+  // Only known keys: callers may pass a wider object (e.g. a whole DnsServerConfig).
+  const known = Object.fromEntries(
+    Object.keys(DNS_DEFAULTS).map((k) => [k, (partial as Record<string, unknown>)[k]]),
+  );
+  const o = { ...DNS_DEFAULTS, ...stripUndefined(known as Partial<typeof DNS_DEFAULTS>) };
   const domain = o.domain.toLowerCase().replace(/\.$/, '');
   if (!DOMAIN.test(domain))
     throw new DnsConfigError('domain', `"${o.domain}" is not a DNS name like "internal"`);

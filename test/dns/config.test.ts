@@ -46,3 +46,12 @@ describe('dns config', () => {
     await s.close();
   });
 });
+
+describe('resolveDnsOptions with a wider object', () => {
+  it('keeps only the known options', () => {
+    const o = resolveDnsOptions({ ttlS: 9, query: () => [] } as Parameters<typeof resolveDnsOptions>[0]);
+    expect(o.ttlS).toBe(9);
+    expect('query' in o).toBe(false);
+    expect('addr' in o).toBe(false);
+  });
+});

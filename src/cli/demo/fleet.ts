@@ -45,6 +45,8 @@ export class Fleet {
   readonly specs: NodeSpec[] = [];
   readonly procs: (NodeProcess | undefined)[] = [];
   readonly ready: (NodeReady | undefined)[] = [];
+  /** One resolver per DNS server address (at most one per node and port it ever had). */
+  private readonly resolvers = new Map<string, Resolver>();
   /** Every process ever started, for the last-resort kill at exit. */
   private readonly all: NodeProcess[] = [];
 
@@ -133,8 +135,13 @@ export class Fleet {
 
   /** A resolver that asks node `i`'s DNS responder. */
   resolver(i: number): Resolver {
-    const r = new Resolver({ timeout: 1000, tries: 2 });
-    r.setServers([`127.0.0.1:${this.specs[i]?.dnsPort}`]);
+    const server = `127.0.0.1:${this.specs[i]?.dnsPort}`;
+    let r = this.resolvers.get(server);
+    if (!r) {
+      r = new Resolver({ timeout: 1000, tries: 2 });
+      r.setServers([server]);
+      this.resolvers.set(server, r);
+    }
     return r;
   }
 
