@@ -60,6 +60,29 @@ export {
   parseConfig,
   readSchemaFiles,
 } from './config/index.js';
+// Service discovery: the `.internal` DNS responder and placement over the fleet tables.
+export type {
+  DnsOptions,
+  DnsServer,
+  DnsServerConfig,
+  DnsStats,
+  DnsTcpOptions,
+  FleetQuery,
+  HostLiveness,
+  MachineRow,
+  MachineState,
+  RegionLatency,
+} from './dns/index.js';
+export {
+  DNS_DEFAULTS,
+  DnsBindError,
+  DnsConfigError,
+  DnsResponder,
+  dnsOptionsFromSection,
+  FLEET_SCHEMA_SQL,
+  livenessFromMembers,
+  startDnsServer,
+} from './dns/index.js';
 export type {
   ApiBackend,
   ApiMember,
@@ -94,6 +117,19 @@ export {
 } from './membership/membership.js';
 export type { MemberInfo, MemberState, MembershipMessaging } from './membership/messaging.js';
 export type { MembershipCounters, MembershipMetrics } from './membership/metrics.js';
+export type { HostCandidate, PlacementDeps, PlacementRequest } from './placement/index.js';
+export { findHost, HOSTS_THAT_FIT_SQL, PlacementRequestError, rankHosts } from './placement/index.js';
+export type { RegionCode } from './regions/index.js';
+export {
+  MATRIX_SOURCE,
+  maxOneWayLatencyMs,
+  nearestRegions,
+  oneWayLatencyMs,
+  REGION_INFO,
+  REGIONS,
+  rttMs,
+  UnknownRegionError,
+} from './regions/index.js';
 export type { Clock } from './runtime/clock.js';
 export { realRuntime } from './runtime/real-runtime.js';
 export type { Rng } from './runtime/rng.js';

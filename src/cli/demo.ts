@@ -1,52 +1,180 @@
-// Store demo for `npm start`: two in-memory stores write concurrently, swap changesets in
-// opposite orders and end with identical tables. Replaced by the fleet demo once it exists.
-import { Store } from '../store/store.js';
-import type { Changeset } from '../store/types.js';
+/**
+ * `npm start`: a live local corro fleet. Five host agents on loopback (child processes,
+ * temporary data, free ports) publish machines into replicated tables and serve `.internal`
+ * DNS from their own copies; the demo shows membership, convergence, DNS answers across hosts,
+ * the time from a write to a DNS answer elsewhere, then crashes a host and brings it back.
+ * Flags: `npm start -- --help`.
+ * @packageDocumentation
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Fleet } from './demo/fleet.js';
+import { DEMO_USAGE, type DemoOptions, DemoUsageError, parseDemoArgs } from './demo/options.js';
+import { PortInUseError } from './demo/ports.js';
+import { runScenario } from './demo/scenario.js';
+import { type DemoView, PlainView, TtyView } from './demo/view.js';
 
-const schema = `
-  CREATE TABLE services (name TEXT NOT NULL PRIMARY KEY, host TEXT, port INTEGER, healthy INTEGER NOT NULL DEFAULT 1);
-  CREATE TABLE notes (id INTEGER NOT NULL PRIMARY KEY, body TEXT);
-`;
-
-const a = Store.open({ path: ':memory:', schema });
-const b = Store.open({ path: ':memory:', schema });
-const fromA: Changeset[] = [];
-const fromB: Changeset[] = [];
-const keep = (list: Changeset[], cs: Changeset | null) => {
-  if (cs) list.push(cs);
-};
-
-keep(fromA, a.exec("INSERT INTO services VALUES ('api', 'host-a', 8080, 1), ('db', 'host-a', 5432, 1)"));
-keep(fromB, b.exec("INSERT INTO services VALUES ('api', 'host-b', 9090, 1), ('cache', 'host-b', 6379, 1)"));
-keep(
-  fromA,
-  a.transaction((tx) => {
-    tx.exec('UPDATE services SET healthy = 0 WHERE name = ?', ['db']);
-    tx.exec('INSERT INTO notes VALUES (1, ?)', ['db is down on host-a']);
-  }),
-);
-keep(fromB, b.exec('UPDATE services SET port = 9443 WHERE name = ?', ['api']));
-keep(fromB, b.exec('INSERT INTO notes VALUES (2, ?)', ['cache added']));
-
-// Deliver in reverse order with a duplicate: pending changesets wait for their dependencies.
-console.log('a applies', JSON.stringify(a.apply([...fromB].reverse().concat(fromB.slice(0, 1)))));
-console.log('b applies', JSON.stringify(b.apply(fromA)));
-
-const dump = (s: Store) =>
-  JSON.stringify({
-    services: s.query('SELECT * FROM services ORDER BY name'),
-    notes: s.query('SELECT * FROM notes ORDER BY id'),
-  });
-for (const [name, s] of [
-  ['a', a],
-  ['b', b],
-] as const) {
-  console.log(`\nstore ${name} (actor ${s.actorId.slice(0, 8)}):`);
-  console.table(s.query('SELECT * FROM services ORDER BY name'));
-  console.table(s.query('SELECT * FROM notes ORDER BY id'));
+/** Thrown when the data directory cannot be used. */
+class DataDirError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataDirError';
+  }
 }
-const same = dump(a) === dump(b);
-console.log(same ? 'converged: both stores hold identical tables' : 'NOT converged');
-a.close();
-b.close();
-process.exitCode = same ? 0 : 1;
+
+/**
+ * `mkdir -p` without `{ recursive: true }`, which spins forever on some paths where the parent
+ * refuses new entries (e.g. under /proc, Node 20): create each missing level, one by one.
+ */
+function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  while (!existsSync(d)) {
+    missing.push(d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const m of missing.reverse()) mkdirSync(m);
+}
+
+function prepareDataDir(o: DemoOptions): { dir: string; temporary: boolean } {
+  if (o.dataDir === undefined) {
+    try {
+      return { dir: mkdtempSync(join(tmpdir(), 'corro-demo-')), temporary: true };
+    } catch (err) {
+      throw new DataDirError(
+        `cannot create a temporary directory in ${tmpdir()} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); set TMPDIR to a writable directory or pass --data-dir`,
+      );
+    }
+  }
+  try {
+    ensureDir(o.dataDir);
+    const probe = join(o.dataDir, `.corro-demo-probe-${process.pid}`);
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+    return { dir: o.dataDir, temporary: false };
+  } catch (err) {
+    throw new DataDirError(
+      `cannot write to --data-dir ${o.dataDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass a writable directory`,
+    );
+  }
+}
+
+async function main(): Promise<number> {
+  let o: DemoOptions;
+  try {
+    o = parseDemoArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof DemoUsageError) {
+      process.stderr.write(`corro demo: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (o.help) {
+    process.stdout.write(`${DEMO_USAGE}\n`);
+    return 0;
+  }
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const script = join(root, 'examples', 'host-agent.ts');
+  if (!existsSync(script)) {
+    process.stderr.write(
+      `corro demo: ${script} is missing; run npm start from a full clone of the repository\n`,
+    );
+    return 1;
+  }
+  let data: { dir: string; temporary: boolean };
+  try {
+    data = prepareDataDir(o);
+  } catch (err) {
+    process.stderr.write(`corro demo: ${(err as Error).message}\n`);
+    return 1;
+  }
+
+  const interactive = !o.plain && process.stdout.isTTY === true;
+  const view: DemoView = interactive ? new TtyView() : new PlainView();
+  const fleet = new Fleet(
+    { root, script, tsxImport: import.meta.resolve('tsx'), dataDir: data.dir },
+    o.nodes,
+    o.basePort,
+  );
+  const abort = new AbortController();
+  let cleaned: Promise<void> | undefined;
+  const cleanup = (): Promise<void> => {
+    cleaned ??= (async () => {
+      await fleet.stopAll(3000);
+      if (data.temporary) rmSync(data.dir, { recursive: true, force: true });
+    })();
+    return cleaned;
+  };
+  // Whatever happens, no agent outlives the demo.
+  process.on('exit', () => fleet.killAll());
+  let interrupted = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (interrupted) {
+      // A second Ctrl-C: stop waiting for graceful shutdown.
+      fleet.killAll();
+      process.exit(130);
+    }
+    interrupted = true;
+    abort.abort();
+    view.close();
+    const pids = fleet.pids();
+    process.stdout.write(
+      `\ncorro demo: ${sig} received, stopping ${pids.length} agents (pids ${pids.join(' ')})...\n`,
+    );
+    void cleanup().then(() => {
+      process.stdout.write('corro demo: stopped; no agent left running\n');
+      process.exit(130);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    view.step(
+      `starting ${o.nodes} agents on loopback (data in ${data.dir}${data.temporary ? ', temporary' : ''})`,
+    );
+    await fleet.start((i, r) => {
+      const s = fleet.specs[i];
+      view.info(
+        `${r.hostId} (${s?.region}) pid ${fleet.procs[i]?.pid}: gossip ${r.gossipAddr}, dns 127.0.0.1:${r.dnsPort}, ${r.machines.length} machines`,
+      );
+    });
+    view.nodes(await fleet.rows());
+    const result = await runScenario(fleet, view, o.rounds, abort.signal);
+    const sorted = [...result.writeToDnsMs].sort((a, b) => a - b);
+    view.info(
+      `summary: write-to-DNS ms ${sorted.map((x) => x.toFixed(0)).join(', ')}; write acknowledged ms ${result.writeAckMs.map((x) => x.toFixed(0)).join(', ')}; crash to gone ${(result.crashToGoneMs / 1000).toFixed(1)} s; restart to answered ${(result.restartToBackMs / 1000).toFixed(1)} s`,
+    );
+    if (o.keepRunning) {
+      view.step('fleet running: Ctrl-C to stop');
+      const dnsLines = fleet.specs.map(
+        (s) => `  dig @127.0.0.1 -p ${s.dnsPort} +short web.internal AAAA   # ${s.hostId}`,
+      );
+      for (const l of dnsLines) view.info(l);
+      for (;;) {
+        view.nodes(await fleet.rows());
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    view.step('stopping the fleet');
+    await cleanup();
+    view.info(`demo finished: ok (${fleet.pids().length} agent processes started, all stopped)`);
+    view.close();
+    return 0;
+  } catch (err) {
+    if (interrupted) return new Promise<number>(() => undefined); // the signal handler exits
+    view.close();
+    const msg = err instanceof PortInUseError ? err.message : (err as Error).message;
+    process.stderr.write(`corro demo: ${msg}\n`);
+    await cleanup();
+    process.stderr.write('corro demo: stopped every agent\n');
+    return 1;
+  }
+}
+
+process.exit(await main());
