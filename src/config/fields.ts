@@ -190,6 +190,38 @@ export const FIELDS: readonly FieldSpec[] = [
     doc: 'A subscription with no consumer is dropped after this many ms (resume impossible after).',
   },
   {
+    key: 'dns.addr',
+    type: 'string',
+    check: hostPort,
+    doc: 'Serve `.internal` DNS (UDP and TCP, same port) from the replicated fleet tables on this `host:port`. Unset: no DNS. See docs/discovery.md.',
+  },
+  {
+    key: 'dns.domain',
+    type: 'string',
+    default: 'internal',
+    doc: 'Zone the DNS responder answers for (`<app>.internal`); other names are REFUSED.',
+  },
+  {
+    key: 'dns.ttl_s',
+    type: 'int',
+    default: 5,
+    check: nonNegative,
+    doc: 'TTL in seconds of positive DNS answers (0..86400). Short: answers follow the table.',
+  },
+  {
+    key: 'dns.negative_ttl_s',
+    type: 'int',
+    default: 5,
+    check: nonNegative,
+    doc: 'TTL in seconds of NXDOMAIN / empty answers (SOA minimum, 0..86400).',
+  },
+  {
+    key: 'dns.region',
+    type: 'string',
+    default: '',
+    doc: "This host's region, the origin of `top<N>.nearest.of.<app>.internal` (e.g. `ams`).",
+  },
+  {
     key: 'telemetry.log_level',
     type: 'string',
     default: 'info',

@@ -36,6 +36,14 @@ export interface CorroConfig {
     readonly maxSubscriptions: number;
     readonly idleTimeoutMs: number;
   };
+  /** Present when `dns.addr` is set: serve `.internal` DNS from the fleet tables. */
+  readonly dns?: {
+    readonly addr: string;
+    readonly domain: string;
+    readonly ttlS: number;
+    readonly negativeTtlS: number;
+    readonly localRegion: string;
+  };
   readonly telemetry: { readonly logLevel: 'error' | 'warn' | 'info' | 'debug'; readonly metrics: boolean };
 }
 
@@ -169,6 +177,7 @@ function build(v: Map<string, unknown>, baseDir: string): CorroConfig {
   // Optional keys stay absent (not undefined) in the result.
   const maybe = (k: string, name: string) => (v.get(k) === undefined ? {} : { [name]: v.get(k) as number });
   const token = get<string | undefined>('api.token');
+  const dnsAddr = get<string | undefined>('dns.addr');
   return Object.freeze({
     db: { path: abs(get<string>('db.path')), schemaPaths: get<string[]>('db.schema_paths').map(abs) },
     gossip: {
@@ -200,6 +209,17 @@ function build(v: Map<string, unknown>, baseDir: string): CorroConfig {
       maxSubscriptions: get<number>('subscriptions.max_subscriptions'),
       idleTimeoutMs: get<number>('subscriptions.idle_timeout_ms'),
     },
+    ...(dnsAddr
+      ? {
+          dns: {
+            addr: dnsAddr,
+            domain: get<string>('dns.domain'),
+            ttlS: get<number>('dns.ttl_s'),
+            negativeTtlS: get<number>('dns.negative_ttl_s'),
+            localRegion: get<string>('dns.region'),
+          },
+        }
+      : {}),
     telemetry: {
       logLevel: get<'error' | 'warn' | 'info' | 'debug'>('telemetry.log_level'),
       metrics: get<boolean>('telemetry.metrics'),

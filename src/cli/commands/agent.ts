@@ -7,6 +7,7 @@ import { AgentConfigError } from '../../agent/errors.js';
 import { ConfigError } from '../../config/config-error.js';
 import type { CorroConfig } from '../../config/load.js';
 import { readSchemaFiles } from '../../config/schema-files.js';
+import { livenessFromMembers, startDnsServer } from '../../dns/index.js';
 import { agentBackend } from '../../http/agent-backend.js';
 import { type ApiServer, startApiServer } from '../../http/server.js';
 import { registerNodeMetrics } from '../../metrics/node-metrics.js';
@@ -102,6 +103,20 @@ export async function startNode(cfg: CorroConfig, io: CliIo): Promise<RunningNod
       throw new CliError(EXIT.failed, `cannot serve the API on api.addr ${cfg.api.addr}: ${message(err)}`);
     });
     cleanups.push(() => api.close());
+    if (cfg.dns) {
+      const query = async (sql: string, params?: readonly unknown[]) =>
+        agent.query(sql, params) as Record<string, unknown>[];
+      const dns = await startDnsServer({
+        ...cfg.dns,
+        query,
+        runtime,
+        hostLiveness: livenessFromMembers(query, () => agent.members()),
+      }).catch((err: unknown) => {
+        throw new CliError(EXIT.failed, `cannot serve DNS on dns.addr ${cfg.dns?.addr}: ${message(err)}`);
+      });
+      cleanups.push(() => dns.close());
+      io.err(`corro agent: dns listening on ${dns.addr}`);
+    }
     // The "api listening" line is printed at every level: scripts and tests wait for it.
     if (cfg.telemetry.logLevel === 'info' || cfg.telemetry.logLevel === 'debug') {
       io.err(`corro agent: actor ${store.actorId}, data ${cfg.db.path}, gossip ${agent.gossipAddr}`);
