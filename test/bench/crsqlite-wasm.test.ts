@@ -24,12 +24,14 @@ describe('cr-sqlite WASM adapter', () => {
     await b.close();
   });
 
-  it('plain WASM SQLite runs the same statements without cr-sqlite tables', async () => {
+  it('plain WASM SQLite runs the same statements without upgrading the table to a CRR', async () => {
     const cr = await loadCrSqlite();
     const w = await WasmWorkload.open(cr, false);
     await w.batchedRows(0, 1, 20);
     expect(await w.count()).toBe(20);
-    expect(await w.db.query("SELECT count(*) FROM sqlite_master WHERE name LIKE '%crsql%'")).toEqual([[0]]);
+    expect(await w.db.query("SELECT count(*) FROM sqlite_master WHERE name LIKE 'items__crsql%'")).toEqual([
+      [0],
+    ]);
     await w.close();
   });
 
