@@ -75,3 +75,8 @@ export async function waitFor(pred: () => boolean, timeoutMs: number, everyMs = 
   }
   return pred();
 }
+
+/** Wall time in epoch milliseconds with sub-millisecond precision, comparable across processes. */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
