@@ -114,9 +114,9 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   } else {
     const version = serfVersion();
     const s = await runSerf(sz);
-    result.figures.push(...experimentFigures(`Serf ${version} (memberlist), -profile=lan`, s, sz));
+    result.figures.push(...experimentFigures(`Serf (memberlist), -profile=lan`, s, sz));
     result.notes.push(
-      `Serf: Debian package serf (${version}), one agent process per node on 127.0.0.(10+i):7946, -profile=lan (probe 1 s, probe timeout 500 ms, 3 indirect probes, gossip 200 ms to 3, suspicion multiplier 4, awareness 8).`,
+      `Serf ${version}, one agent process per node on 127.0.0.(10+i):7946, -profile=lan (probe 1 s, probe timeout 500 ms, 3 indirect probes, gossip 200 ms to 3, suspicion multiplier 4, awareness 8).`,
       "Serf join and failure times: from the RPC join request (or the SIGKILL) until the last live agent logged 'serf: EventMemberJoin: NAME' ('EventMemberFailed'), which Serf logs when memberlist notifies it, before the agent's event coalescing (1 s quiet, up to 3 s) that its RPC stream and event handlers see; arrival time stamped by the benchmark process.",
       "Serf bytes: memberlist's own counters memberlist.udp.sent + memberlist.tcp.sent, sent by each agent over statsd to a per-agent sink; divided by live nodes and window length.",
       "Serf suspicions: log lines 'Suspect NAME has failed, no acks received' naming a node that was not killed (or before it was killed); memberlist prints one per failed probe, so one suspicion episode can count more than once.",

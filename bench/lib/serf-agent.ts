@@ -143,7 +143,9 @@ export function ensureSerf(): string | null {
   return have() ? null : 'apt-get installed serf but `serf version` still fails';
 }
 
-/** The version line of the installed serf. */
+/** The version line of the installed serf, with the Debian package version when there is one. */
 export function serfVersion(): string {
-  return spawnSync('serf', ['version'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? 'unknown';
+  const v = spawnSync('serf', ['version'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? 'unknown';
+  const deb = spawnSync('dpkg-query', ['-W', '-f=${Version}', 'serf'], { encoding: 'utf8' });
+  return deb.status === 0 && deb.stdout ? `${v}, Debian package ${deb.stdout.trim()}` : v;
 }
