@@ -146,6 +146,6 @@ export function ensureSerf(): string | null {
 /** The version line of the installed serf, with the Debian package version when there is one. */
 export function serfVersion(): string {
   const v = spawnSync('serf', ['version'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? 'unknown';
-  const deb = spawnSync('dpkg-query', ['-W', '-f=${Version}', 'serf'], { encoding: 'utf8' });
+  const deb = spawnSync('dpkg-query', ['-W', `-f=\${Version}`, 'serf'], { encoding: 'utf8' });
   return deb.status === 0 && deb.stdout ? `${v}, Debian package ${deb.stdout.trim()}` : v;
 }
