@@ -14,4 +14,48 @@ export { seededRng } from './runtime/rng.js';
 export type { Runtime } from './runtime/runtime.js';
 export type { Scheduler, TimerHandle } from './runtime/scheduler.js';
 export { VirtualScheduler } from './runtime/virtual-scheduler.js';
+export { missingRanges, VersionBook } from './store/books.js';
+export {
+  CHANGESET_FORMAT,
+  decodeChangeset,
+  encodeChangeset,
+  isActorId,
+  MAX_CHANGES_PER_CHANGESET,
+  MAX_CHANGESET_BYTES,
+  validateChangeset,
+} from './store/changeset-codec.js';
+export {
+  ActorIdMismatchError,
+  ChangesetDecodeError,
+  InvalidChangesetError,
+  MigrationError,
+  SchemaError,
+  StoreClosedError,
+  StoreError,
+  StoreUsageError,
+} from './store/errors.js';
+export { HybridClock, hlcReceive, hlcSend, packHlc, unpackHlc } from './store/hlc.js';
+export { Store } from './store/store.js';
+export type {
+  ChangesetLimit,
+  ExecResult,
+  StoreOptions,
+  StoreStats,
+  StoreTx,
+  TableDescription,
+} from './store/store-options.js';
+export type {
+  ActorBook,
+  ActorId,
+  ApplyResult,
+  Changeset,
+  CommitEvent,
+  DocChange,
+  HlcTimestamp,
+  Needs,
+  SqlParams,
+  SyncState,
+  Version,
+  VersionRange,
+} from './store/types.js';
 export type { Transport } from './transport/transport.js';
