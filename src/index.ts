@@ -7,6 +7,27 @@
  * ```
  * @packageDocumentation
  */
+
+export {
+  LIFEGUARD_OFF,
+  type MembershipConfig,
+  MembershipConfigError,
+  PRESETS,
+  type PresetName,
+  resolveConfig,
+} from './membership/config.js';
+export type { MemberChange } from './membership/core.js';
+export { MembershipUsageError } from './membership/errors.js';
+export {
+  type ChangeListener,
+  type CreateMembershipOptions,
+  createMembership,
+  Membership,
+  type MembershipIdentityOptions,
+  type StartMembershipOptions,
+} from './membership/membership.js';
+export type { MemberInfo, MemberState, MembershipMessaging } from './membership/messaging.js';
+export type { MembershipCounters, MembershipMetrics } from './membership/metrics.js';
 export type { Clock } from './runtime/clock.js';
 export { realRuntime } from './runtime/real-runtime.js';
 export type { Rng } from './runtime/rng.js';
@@ -58,4 +79,15 @@ export type {
   Version,
   VersionRange,
 } from './store/types.js';
+export { AddressError } from './transport/address.js';
+export { Keyring, KeyringError } from './transport/keyring.js';
+export {
+  type AddrCounters,
+  AddressInUseError,
+  type LinkConditions,
+  MemoryNetwork,
+  type MemoryNetworkOptions,
+  MemoryTransport,
+} from './transport/memory-network.js';
 export type { Transport } from './transport/transport.js';
+export { type UdpCounters, UdpTransport } from './transport/udp-transport.js';
