@@ -40,6 +40,6 @@ export function cdf(values: readonly number[], points = 100): [number, number][]
   for (let i = step - 1; i < s.length; i += step)
     out.push([round(s[i] as number), round((i + 1) / s.length, 4)]);
   const last = out[out.length - 1];
-  if (!last || last[1] !== 1) out.push([round(s[s.length - 1] as number), 1]);
+  if (last?.[1] !== 1) out.push([round(s[s.length - 1] as number), 1]);
   return out;
 }
