@@ -14,6 +14,7 @@ import { PROTOCOLS, protocolNames } from '../sim/adapters/index.js';
 import { SimConfigError } from '../sim/errors.js';
 import { isScenarioName, SCENARIO_NAMES } from '../sim/scenarios.js';
 import { simulate } from '../sim/simulate.js';
+import { runExperiments } from './corro-sim-experiments.js';
 
 const int = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -68,6 +69,10 @@ const program = new Command()
   .option('--regions <list>', 'comma list of regions to spread nodes over', regionList, [...REGIONS])
   .option('--protocol <name>', 'which real code to drive (default: the most complete available)')
   .option('--out <dir>', 'where results.json, report.html and run-stats.json go', 'sim-out')
+  .option(
+    '--experiment <name>',
+    'run a comparison with published results instead: detection, dissemination, false-positives, all',
+  )
   .option('--no-progress', 'no progress bar')
   .showHelpAfterError();
 
@@ -85,7 +90,9 @@ async function main(): Promise<number> {
     protocol?: string;
     out: string;
     progress: boolean;
+    experiment?: string;
   }>();
+  if (o.experiment !== undefined) return runExperiments(o.experiment, o.seed ?? 1, o.nodes, o.out);
   let scenarioJson: string | undefined;
   if (!isScenarioName(o.scenario)) {
     if (!existsSync(o.scenario)) {

@@ -1,3 +1,4 @@
+import type { ExperimentProtocols } from '../experiments.js';
 import type { SimProtocol } from '../protocol.js';
 
 /**
@@ -9,4 +10,9 @@ export const PROTOCOLS: Readonly<Record<string, () => Promise<SimProtocol>>> = {
 /** Names of the protocols available in this build, best first. */
 export function protocolNames(): string[] {
   return Object.keys(PROTOCOLS);
+}
+
+/** The protocols the published-results experiments compare, or undefined without membership. */
+export async function experimentProtocols(): Promise<ExperimentProtocols | undefined> {
+  return undefined;
 }
