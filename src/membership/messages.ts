@@ -1,0 +1,243 @@
+import type { ActorId } from '../store/types.js';
+import { packValue, unpackValue } from '../transport/wire-codec.js';
+import { actorIdToBytes, bytesToActorId } from './actor-id.js';
+import type { MemberState } from './messaging.js';
+
+/**
+ * The membership wire messages: a discriminated union, each encoded as a msgpack array
+ * `[typeCode, ...fields]` and validated at ingress (decode, validate, then dispatch).
+ *
+ * TYPE CODES ARE APPEND-ONLY: never renumber or reuse a code; a new message gets the next number.
+ * Actor ids travel as 16-byte bins, addresses as `host:port` strings.
+ */
+export const MessageCode = {
+  /** `[1, seq, targetId]` direct probe. */
+  Ping: 1,
+  /** `[2, seq, targetId, targetAddr, wantNack]` probe target on my behalf. */
+  PingReq: 2,
+  /** `[3, seq]` answer to a ping (or relayed answer to a ping-req). */
+  Ack: 3,
+  /** `[4, seq]` a ping-req relay got no ack in time (Lifeguard: proves the relay is alive). */
+  Nack: 4,
+  /** `[5, id, addr, incarnation, meta]` member is alive. */
+  Alive: 5,
+  /** `[6, id, incarnation, fromId]` member is suspected by `from`. */
+  Suspect: 6,
+  /** `[7, id, incarnation, fromId]` member declared dead by `from`. */
+  Dead: 7,
+  /** `[8, id, incarnation]` member left gracefully. */
+  Left: 8,
+  /** `[9, session, chunk, join, reply, entries]`; entry `[id, addr, incarnation, stateCode, meta]`. */
+  PushPull: 9,
+  /** `[10, originId, seq, payload]` user broadcast, relayed with a transmit limit. */
+  UserBroadcast: 10,
+  /** `[11, payload]` user message for the receiving member only. */
+  UserDirect: 11,
+} as const;
+
+/** State codes inside push-pull entries. Append-only. */
+export const StateCode: Readonly<Record<MemberState, number>> = { alive: 0, suspect: 1, dead: 2, left: 3 };
+const STATE_BY_CODE: readonly MemberState[] = ['alive', 'suspect', 'dead', 'left'];
+
+/** Member metadata: small string map. */
+export type Meta = Readonly<Record<string, string>>;
+
+/** A member's state as carried in push-pull. */
+export interface MemberEntry {
+  readonly id: ActorId;
+  readonly addr: string;
+  readonly incarnation: number;
+  readonly state: MemberState;
+  readonly meta: Meta;
+}
+
+/** Every membership message. */
+export type Message =
+  | { readonly type: 'ping'; readonly seq: number; readonly target: ActorId }
+  | {
+      readonly type: 'ping-req';
+      readonly seq: number;
+      readonly target: ActorId;
+      readonly targetAddr: string;
+      readonly nack: boolean;
+    }
+  | { readonly type: 'ack'; readonly seq: number }
+  | { readonly type: 'nack'; readonly seq: number }
+  | {
+      readonly type: 'alive';
+      readonly id: ActorId;
+      readonly addr: string;
+      readonly incarnation: number;
+      readonly meta: Meta;
+    }
+  | { readonly type: 'suspect'; readonly id: ActorId; readonly incarnation: number; readonly from: ActorId }
+  | { readonly type: 'dead'; readonly id: ActorId; readonly incarnation: number; readonly from: ActorId }
+  | { readonly type: 'left'; readonly id: ActorId; readonly incarnation: number }
+  | {
+      readonly type: 'push-pull';
+      readonly session: number;
+      readonly chunk: number;
+      readonly join: boolean;
+      readonly reply: boolean;
+      readonly entries: readonly MemberEntry[];
+    }
+  | {
+      readonly type: 'user-broadcast';
+      readonly origin: ActorId;
+      readonly seq: number;
+      readonly payload: Uint8Array;
+    }
+  | { readonly type: 'user-direct'; readonly payload: Uint8Array };
+
+/** Bound on entries in one push-pull message. */
+export const MAX_PUSH_PULL_ENTRIES = 512;
+/** Bound on an address string. */
+export const MAX_ADDR_CHARS = 128;
+/** Bound on metadata keys. */
+export const MAX_META_KEYS = 32;
+
+/** Encodes one message. */
+export function encodeMessage(m: Message): Uint8Array {
+  return packValue(toTuple(m));
+}
+
+function metaToMap(meta: Meta): Record<string, string> {
+  return { ...meta };
+}
+
+function entryTuple(e: MemberEntry): unknown[] {
+  return [actorIdToBytes(e.id), e.addr, e.incarnation, StateCode[e.state], metaToMap(e.meta)];
+}
+
+function toTuple(m: Message): unknown[] {
+  switch (m.type) {
+    case 'ping':
+      return [MessageCode.Ping, m.seq, actorIdToBytes(m.target)];
+    case 'ping-req':
+      return [MessageCode.PingReq, m.seq, actorIdToBytes(m.target), m.targetAddr, m.nack];
+    case 'ack':
+      return [MessageCode.Ack, m.seq];
+    case 'nack':
+      return [MessageCode.Nack, m.seq];
+    case 'alive':
+      return [MessageCode.Alive, actorIdToBytes(m.id), m.addr, m.incarnation, metaToMap(m.meta)];
+    case 'suspect':
+      return [MessageCode.Suspect, actorIdToBytes(m.id), m.incarnation, actorIdToBytes(m.from)];
+    case 'dead':
+      return [MessageCode.Dead, actorIdToBytes(m.id), m.incarnation, actorIdToBytes(m.from)];
+    case 'left':
+      return [MessageCode.Left, actorIdToBytes(m.id), m.incarnation];
+    case 'push-pull':
+      return [MessageCode.PushPull, m.session, m.chunk, m.join, m.reply, m.entries.map(entryTuple)];
+    case 'user-broadcast':
+      return [MessageCode.UserBroadcast, actorIdToBytes(m.origin), m.seq, m.payload];
+    case 'user-direct':
+      return [MessageCode.UserDirect, m.payload];
+  }
+}
+
+const isU32 = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
+const isId = (v: unknown): v is Uint8Array => v instanceof Uint8Array && v.length === 16;
+const isAddr = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= MAX_ADDR_CHARS && /:\d{1,5}$/.test(v);
+
+/** Validates a metadata map; returns a clean copy or undefined. */
+export function validMeta(v: unknown, maxBytes: number): Meta | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) return undefined;
+  const out: Record<string, string> = Object.create(null);
+  let n = 0;
+  let bytes = 0;
+  for (const [k, val] of Object.entries(v)) {
+    if (typeof val !== 'string' || ++n > MAX_META_KEYS) return undefined;
+    bytes += k.length + val.length + 2;
+    if (bytes > maxBytes) return undefined;
+    out[k] = val;
+  }
+  return Object.freeze({ ...out });
+}
+
+function decodeEntry(v: unknown, maxMetaBytes: number): MemberEntry | undefined {
+  if (!Array.isArray(v) || v.length !== 5) return undefined;
+  const [id, addr, inc, sc, meta] = v as unknown[];
+  if (!isId(id) || !isAddr(addr) || !isU32(inc) || typeof sc !== 'number') return undefined;
+  const state = STATE_BY_CODE[sc];
+  const m = validMeta(meta, maxMetaBytes);
+  if (!state || !m) return undefined;
+  return { id: bytesToActorId(id), addr, incarnation: inc, state, meta: m };
+}
+
+/**
+ * Decodes and validates one message. Never throws: malformed input gives `'decode'`, well-formed
+ * msgpack that breaks a rule gives `'invalid'`.
+ */
+export function decodeMessage(
+  bytes: Uint8Array,
+  maxMetaBytes: number,
+): { ok: true; message: Message } | { ok: false; reason: 'decode' | 'invalid' } {
+  let v: unknown;
+  try {
+    v = unpackValue(bytes);
+  } catch {
+    return { ok: false, reason: 'decode' };
+  }
+  if (!Array.isArray(v) || v.length === 0) return { ok: false, reason: 'decode' };
+  const m = fromTuple(v as unknown[], maxMetaBytes);
+  return m ? { ok: true, message: m } : { ok: false, reason: 'invalid' };
+}
+
+function fromTuple(t: unknown[], maxMetaBytes: number): Message | undefined {
+  const [code, a, b, c, d, e] = t;
+  switch (code) {
+    case MessageCode.Ping:
+      return t.length === 3 && isU32(a) && isId(b)
+        ? { type: 'ping', seq: a, target: bytesToActorId(b) }
+        : undefined;
+    case MessageCode.PingReq:
+      return t.length === 5 && isU32(a) && isId(b) && isAddr(c) && typeof d === 'boolean'
+        ? { type: 'ping-req', seq: a, target: bytesToActorId(b), targetAddr: c, nack: d }
+        : undefined;
+    case MessageCode.Ack:
+      return t.length === 2 && isU32(a) ? { type: 'ack', seq: a } : undefined;
+    case MessageCode.Nack:
+      return t.length === 2 && isU32(a) ? { type: 'nack', seq: a } : undefined;
+    case MessageCode.Alive: {
+      if (t.length !== 5 || !isId(a) || !isAddr(b) || !isU32(c)) return undefined;
+      const meta = validMeta(d, maxMetaBytes);
+      return meta ? { type: 'alive', id: bytesToActorId(a), addr: b, incarnation: c, meta } : undefined;
+    }
+    case MessageCode.Suspect:
+    case MessageCode.Dead:
+      if (t.length !== 4 || !isId(a) || !isU32(b) || !isId(c)) return undefined;
+      return {
+        type: code === MessageCode.Suspect ? 'suspect' : 'dead',
+        id: bytesToActorId(a),
+        incarnation: b,
+        from: bytesToActorId(c),
+      };
+    case MessageCode.Left:
+      return t.length === 3 && isId(a) && isU32(b)
+        ? { type: 'left', id: bytesToActorId(a), incarnation: b }
+        : undefined;
+    case MessageCode.PushPull: {
+      if (t.length !== 6 || !isU32(a) || !isU32(b) || typeof c !== 'boolean' || typeof d !== 'boolean')
+        return undefined;
+      if (!Array.isArray(e) || e.length > MAX_PUSH_PULL_ENTRIES) return undefined;
+      const entries: MemberEntry[] = [];
+      for (const x of e) {
+        const entry = decodeEntry(x, maxMetaBytes);
+        if (!entry) return undefined;
+        entries.push(entry);
+      }
+      return { type: 'push-pull', session: a, chunk: b, join: c, reply: d, entries };
+    }
+    case MessageCode.UserBroadcast:
+      return t.length === 4 && isId(a) && isU32(b) && c instanceof Uint8Array
+        ? { type: 'user-broadcast', origin: bytesToActorId(a), seq: b, payload: c }
+        : undefined;
+    case MessageCode.UserDirect:
+      return t.length === 2 && a instanceof Uint8Array ? { type: 'user-direct', payload: a } : undefined;
+    default:
+      return undefined;
+  }
+}
