@@ -10,6 +10,8 @@ export interface Truth {
   indexOf(addr: string): number | undefined;
   liveCount(): number;
   isLive(index: number): boolean;
+  /** True while any network partition is in force. */
+  partitioned(): boolean;
 }
 
 /** One write issued by the workload. */
@@ -45,7 +47,15 @@ export class Observer {
   falseDeaths = 0;
   pausedSuspicions = 0;
   pausedDeaths = 0;
+  /** Suspicions / deaths of running nodes while a partition is in force (expected, not false). */
+  partitionSuspicions = 0;
+  partitionDeaths = 0;
+  /** Suspicions / deaths of a restarted node that the observer had not yet seen alive again (stale news of its crash). */
+  staleSuspicions = 0;
+  staleDeaths = 0;
   memberReports = 0;
+  /** For restarted nodes: observers that have seen the node alive since its restart. */
+  private readonly seenSinceRestart = new Map<number, Set<number>>();
   private readonly openCrash = new Map<number, CrashRecord>();
 
   constructor(
@@ -87,6 +97,7 @@ export class Observer {
     const rec = this.openCrash.get(index);
     if (rec) rec.endedAt = this.now();
     this.openCrash.delete(index);
+    this.seenSinceRestart.set(index, new Set());
   }
 
   /** Observer `observer` reports its view of member `addr` is now `state`. */
@@ -94,12 +105,16 @@ export class Observer {
     this.memberReports++;
     const subject = this.truth.indexOf(addr);
     if (subject === undefined || subject === observer) return;
+    const seen = this.seenSinceRestart.get(subject);
+    if (state === 'alive') seen?.add(observer);
     if (state !== 'suspect' && state !== 'dead') return;
     const status = this.truth.status(subject);
     if (status === 'up') {
-      const paused = this.truth.paused(subject);
-      if (state === 'suspect') paused ? this.pausedSuspicions++ : this.falseSuspicions++;
-      else paused ? this.pausedDeaths++ : this.falseDeaths++;
+      const suspect = state === 'suspect';
+      if (this.truth.paused(subject)) suspect ? this.pausedSuspicions++ : this.pausedDeaths++;
+      else if (seen && !seen.has(observer)) suspect ? this.staleSuspicions++ : this.staleDeaths++;
+      else if (this.truth.partitioned()) suspect ? this.partitionSuspicions++ : this.partitionDeaths++;
+      else suspect ? this.falseSuspicions++ : this.falseDeaths++;
       return;
     }
     const rec = this.openCrash.get(subject);

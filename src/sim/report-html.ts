@@ -82,6 +82,8 @@ export function reportHtml(r: SimResults, replayCommand: string): string {
     ],
     ['false suspicions / false deaths', `${m.falseSuspicions} / ${m.falseDeaths}`],
     ['suspicions / deaths of paused nodes', `${m.pausedSuspicions} / ${m.pausedDeaths}`],
+    ['suspicions / deaths during partitions', `${m.partitionSuspicions} / ${m.partitionDeaths}`],
+    ['stale suspicions / deaths of restarted nodes', `${m.staleSuspicions} / ${m.staleDeaths}`],
     [
       'crash detection: first suspicion p50 / max',
       `${m.firstDetection.p50} / ${m.firstDetection.max} ms (${m.crashes} crashes, ${m.undetected} undetected)`,

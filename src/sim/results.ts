@@ -85,6 +85,12 @@ export interface SimResults {
     falseDeaths: number;
     pausedSuspicions: number;
     pausedDeaths: number;
+    /** Suspicions / deaths of running nodes while a partition was in force. */
+    partitionSuspicions: number;
+    partitionDeaths: number;
+    /** Suspicions / deaths of restarted nodes by observers that had not seen them back yet. */
+    staleSuspicions: number;
+    staleDeaths: number;
     crashes: number;
     /** ms from crash to the first suspicion (or death) reported by any node. */
     firstDetection: Summary;
@@ -198,6 +204,10 @@ export function buildResults(d: RunData): SimResults {
       falseDeaths: observer.falseDeaths,
       pausedSuspicions: observer.pausedSuspicions,
       pausedDeaths: observer.pausedDeaths,
+      partitionSuspicions: observer.partitionSuspicions,
+      partitionDeaths: observer.partitionDeaths,
+      staleSuspicions: observer.staleSuspicions,
+      staleDeaths: observer.staleDeaths,
       crashes: crashes.length,
       firstDetection: summary(crashes.flatMap((c) => since(c.firstSuspectAt, c.at))),
       firstDeath: summary(crashes.flatMap((c) => since(c.firstDeadAt, c.at))),

@@ -59,6 +59,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
       indexOf: (addr: string): number | undefined => addrIndex.get(addr),
       liveCount: () => liveCount,
       isLive: (i) => cluster?.slot(i).status === 'up',
+      partitioned: () => net.partitions.size > 0,
     },
     rel,
   );

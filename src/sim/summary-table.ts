@@ -19,6 +19,8 @@ export function summaryTable(r: SimResults): string {
     ],
     ['false suspicions / deaths', `${m.falseSuspicions} / ${m.falseDeaths}`],
     ['paused-node suspicions / deaths', `${m.pausedSuspicions} / ${m.pausedDeaths}`],
+    ['in-partition suspicions / deaths', `${m.partitionSuspicions} / ${m.partitionDeaths}`],
+    ['stale (restarted) suspicions / deaths', `${m.staleSuspicions} / ${m.staleDeaths}`],
     [
       'crash detection first p50 / max',
       `${m.firstDetection.p50} / ${m.firstDetection.max} ms (${m.crashes} crashes)`,
