@@ -28,6 +28,17 @@ export {
 } from './membership/membership.js';
 export type { MemberInfo, MemberState, MembershipMessaging } from './membership/messaging.js';
 export type { MembershipCounters, MembershipMetrics } from './membership/metrics.js';
+export type { RegionCode } from './regions/index.js';
+export {
+  MATRIX_SOURCE,
+  maxOneWayLatencyMs,
+  nearestRegions,
+  oneWayLatencyMs,
+  REGION_INFO,
+  REGIONS,
+  rttMs,
+  UnknownRegionError,
+} from './regions/index.js';
 export type { Clock } from './runtime/clock.js';
 export { realRuntime } from './runtime/real-runtime.js';
 export type { Rng } from './runtime/rng.js';
