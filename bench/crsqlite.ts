@@ -8,8 +8,12 @@
  * machinery, plain SQLite in the same WASM build runs the same statements, and cr-sqlite's
  * ratio is taken against it. Everything runs in memory (wa-sqlite has no Node file VFS).
  *
+ * corro's store runs natively (better-sqlite3) with Automerge's own WASM inside, also in
+ * memory here so that all four store their pages alike.
+ *
  * Run: npm run bench -- crsqlite
  */
+import { CorroWorkload, mergeAllCorro } from './lib/corro-store-workload.js';
 import { CrSqliteUnavailableError, type CrSqliteWasm, loadCrSqlite } from './lib/crsqlite-wasm.js';
 import { mergeAll, WasmWorkload } from './lib/crsqlite-workload.js';
 import { type BenchOptions, runIfMain } from './lib/main.js';
@@ -21,6 +25,7 @@ import type { WorkloadSize } from './lib/workload.js';
 const NATIVE = 'raw better-sqlite3 (native, :memory:)';
 const WASM = 'raw SQLite 3.44 (WASM, :memory:)';
 const CRSQL = 'cr-sqlite (WASM, :memory:)';
+const CORRO = 'corro store (native better-sqlite3 + Automerge WASM, :memory:)';
 
 /** Workload sizes: full runs and the quick smoke run. */
 export function sizes(quick: boolean): WorkloadSize {
@@ -73,6 +78,28 @@ function runNative(size: WorkloadSize, into: Samples): void {
   }
 }
 
+function runCorro(size: WorkloadSize, into: Samples): void {
+  const a = CorroWorkload.open(':memory:');
+  try {
+    into.single.push(perSecond(size.singleTx, a.singleRows(0, size.singleTx)));
+    const rows = size.batches * size.batchRows;
+    into.batched.push(perSecond(rows, a.batchedRows(1_000_000, size.batches, size.batchRows)));
+    const b = CorroWorkload.open(':memory:');
+    try {
+      const { ms } = mergeAllCorro(a, b);
+      const total = a.count();
+      if (b.count() !== total) throw new Error('corro merge lost rows: the benchmark is broken');
+      into.mergeRows.push(perSecond(total, ms));
+      // One Automerge change per row in corro's changesets; reported per row like cr-sqlite's rows.
+      into.mergeChanges.push(perSecond(total, ms));
+    } finally {
+      b.close();
+    }
+  } finally {
+    a.close();
+  }
+}
+
 /** Runs the comparison; see the module comment. */
 export async function run(opts: BenchOptions): Promise<BenchResult> {
   const size = sizes(opts.quick);
@@ -82,6 +109,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const native = emptySamples();
   const wasm = emptySamples();
   const crsql = emptySamples();
+  const corro = emptySamples();
   let cr: CrSqliteWasm | undefined;
   try {
     cr = await loadCrSqlite();
@@ -94,6 +122,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   // figure is taken.
   const warm = sizes(true);
   runNative(warm, emptySamples());
+  runCorro(warm, emptySamples());
   if (cr) {
     await runWasm(cr, false, warm, emptySamples());
     await runWasm(cr, true, warm, emptySamples());
@@ -102,6 +131,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   // work on this shared machine hits all of them, not one.
   for (let r = 0; r < size.runs; r++) {
     runNative(size, native);
+    runCorro(size, corro);
     if (cr) {
       await runWasm(cr, false, size, wasm);
       await runWasm(cr, true, size, crsql);
@@ -113,7 +143,43 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const g2 = `batched upserts (${size.batches} transactions x ${size.batchRows} rows per run)`;
   const g3 = 'merge: everything one database wrote, into a fresh database';
   figs.push(figure('single-row transactions', 'tx/s', native.single, { group: g1, impl: NATIVE }));
+  figs.push(
+    compared(
+      'single-row transactions',
+      'tx/s',
+      corro.single,
+      { name: NATIVE, samples: native.single },
+      {
+        group: g1,
+        impl: CORRO,
+        goal: '>= 0.5 x raw (DESIGN.md; that goal is for a file database, see scaling-store)',
+      },
+    ),
+  );
   figs.push(figure('batched rows', 'rows/s', native.batched, { group: g2, impl: NATIVE }));
+  figs.push(
+    compared(
+      'batched rows',
+      'rows/s',
+      corro.batched,
+      { name: NATIVE, samples: native.batched },
+      {
+        group: g2,
+        impl: CORRO,
+        goal: '>= 20k rows/s',
+      },
+    ),
+  );
+  const mergeNote =
+    'stored changesets read with changesetsFor in pages of 1000, applied one changeset per apply() call';
+  figs.push(
+    figure('merge, rows', 'rows/s', corro.mergeRows, {
+      group: g3,
+      impl: CORRO,
+      goal: '>= 10k row changes/s',
+      note: mergeNote,
+    }),
+  );
   if (cr) {
     const wasmNote = 'ratio: the WASM build against native SQLite (the cost of WebAssembly alone)';
     const crNote = "ratio: cr-sqlite against plain SQLite in the same WASM build (cr-sqlite's own CRDT cost)";
@@ -172,6 +238,30 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         impl: CRSQL,
         note: 'cr-sqlite moves one change per column (3 per row here)',
       }),
+    );
+    const g4 = 'corro store against cr-sqlite (ratio = corro / cr-sqlite, same run)';
+    figs.push(
+      compared(
+        'single-row transactions',
+        'tx/s',
+        corro.single,
+        { name: CRSQL, samples: crsql.single },
+        { group: g4, impl: CORRO },
+      ),
+      compared(
+        'batched rows',
+        'rows/s',
+        corro.batched,
+        { name: CRSQL, samples: crsql.batched },
+        { group: g4, impl: CORRO },
+      ),
+      compared(
+        'merge, rows',
+        'rows/s',
+        corro.mergeRows,
+        { name: CRSQL, samples: crsql.mergeRows },
+        { group: g4, impl: CORRO },
+      ),
     );
   }
   result.figures = figs;

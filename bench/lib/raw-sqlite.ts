@@ -16,7 +16,7 @@ export class RawSqlite {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
     }
-    this.db.exec(TABLE_SQL);
+    this.db.exec(TABLE_SQL.replace('CREATE TABLE', 'CREATE TABLE IF NOT EXISTS'));
     this.upsert = this.db.prepare(UPSERT_SQL);
   }
 

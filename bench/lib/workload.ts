@@ -28,3 +28,6 @@ export interface WorkloadSize {
   /** Repetitions; each figure is the median over them. */
   runs: number;
 }
+
+/** An update of one column of one row, parameters `[n, id]`: the history-growth workload. */
+export const UPDATE_ONE_SQL = 'UPDATE items SET n = ? WHERE id = ?';
