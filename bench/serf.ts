@@ -14,9 +14,11 @@
  *
  * Run: npm run bench -- serf
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CorroMemberNode } from './lib/corro-member.js';
 import { type BenchOptions, runIfMain } from './lib/main.js';
 import {
   type ExperimentSamples,
@@ -27,7 +29,7 @@ import {
 import { killAll } from './lib/processes.js';
 import { type BenchResult, type Figure, newResult } from './lib/result.js';
 import { ensureSerf, SerfAgent, serfVersion } from './lib/serf-agent.js';
-import { figure } from './lib/stats.js';
+import { compared, figure } from './lib/stats.js';
 
 /** Experiment sizes: full and quick. */
 export function size(quick: boolean): ExperimentSize {
@@ -51,13 +53,14 @@ function serfNode(a: SerfAgent): MemberNode {
   };
 }
 
-/** Runs N Serf agents through the experiment. */
+/** Runs N Serf agents through the experiment, packets encrypted with one shared key. */
 export async function runSerf(sz: ExperimentSize): Promise<ExperimentSamples> {
   const dir = mkdtempSync(join(tmpdir(), 'corro-bench-serf-'));
   const started: MemberNode[] = [];
+  const key = randomBytes(32).toString('base64');
   try {
     return await runExperiment(
-      (name, i) => SerfAgent.start(name, `127.0.0.${10 + i}`, dir).then(serfNode),
+      (name, i) => SerfAgent.start(name, `127.0.0.${10 + i}`, dir, key).then(serfNode),
       sz,
       started,
       (s) => console.log(`serf: ${s}`),
@@ -66,6 +69,29 @@ export async function runSerf(sz: ExperimentSize): Promise<ExperimentSamples> {
     for (const n of started) n.close();
     await killAll();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs N corro membership processes through the experiment, packets sealed with one shared key. */
+export async function runCorro(sz: ExperimentSize): Promise<ExperimentSamples> {
+  const started: MemberNode[] = [];
+  const names = new Map<string, string>();
+  const key = randomBytes(32).toString('hex');
+  try {
+    return await runExperiment(
+      async (name, i) => {
+        const n = await CorroMemberNode.spawn(name, `127.0.1.${10 + i}:7946`, key, names);
+        // The first node is the seed: it starts alone; the others start when asked to join.
+        if (i === 0) await n.join([]);
+        return n;
+      },
+      sz,
+      started,
+      (s) => console.log(`corro: ${s}`),
+    );
+  } finally {
+    for (const n of started) n.close();
+    await killAll();
   }
 }
 
@@ -100,6 +126,47 @@ export function experimentFigures(impl: string, s: ExperimentSamples, sz: Experi
   return figs;
 }
 
+/** corro's figures divided by Serf's, from the same run. */
+export function comparisonFigures(corro: ExperimentSamples, serf: ExperimentSamples): Figure[] {
+  const g = `corro against Serf (ratio = corro / Serf; lower is better for all three)`;
+  const impl = 'corro Membership, preset lan';
+  const out: Figure[] = [];
+  if (corro.joinSeenByAllMs.length && serf.joinSeenByAllMs.length)
+    out.push(
+      compared(
+        'join seen by all',
+        'ms',
+        corro.joinSeenByAllMs,
+        { name: 'Serf', samples: serf.joinSeenByAllMs },
+        { group: g, impl },
+      ),
+    );
+  if (corro.killSeenByAllMs.length && serf.killSeenByAllMs.length)
+    out.push(
+      compared(
+        'kill -9 seen by all',
+        'ms',
+        corro.killSeenByAllMs,
+        { name: 'Serf', samples: serf.killSeenByAllMs },
+        {
+          group: g,
+          impl,
+          goal: 'no worse than memberlist at equal settings',
+        },
+      ),
+    );
+  out.push(
+    compared(
+      'bytes sent per node per second',
+      'B/node/s',
+      corro.bytesPerNodePerSec,
+      { name: 'Serf', samples: serf.bytesPerNodePerSec },
+      { group: g, impl },
+    ),
+  );
+  return out;
+}
+
 /** Runs the comparison; see the module comment. */
 export async function run(opts: BenchOptions): Promise<BenchResult> {
   const sz = size(opts.quick);
@@ -108,15 +175,24 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   result.command = 'npm run bench -- serf';
   result.skipped = [];
   result.notes = [];
+  const corroImpl = 'corro Membership, preset lan';
+  const corro = await runCorro(sz);
+  result.figures.push(...experimentFigures(corroImpl, corro, sz));
+  result.notes.push(
+    'corro: one Node process per node (bench/lib/corro-member-child.ts) on 127.0.1.(10+i):7946, Membership.start with preset lan (memberlist LAN defaults, Lifeguard on) and AES-256-GCM sealing.',
+    "corro join and failure times: from the start request (the node binds and joins through the seed) or the SIGKILL until the last live node emitted change 'up' ('down') for it; corro bytes: the node's own bytesOut counter (every packet handed to the socket, seal included); corro suspicions: change events of kind 'suspect' naming a node that was not killed (or before its kill).",
+  );
   const missing = ensureSerf();
   if (missing) {
     result.skipped.push({ name: 'Serf', reason: missing });
   } else {
     const version = serfVersion();
     const s = await runSerf(sz);
-    result.figures.push(...experimentFigures(`Serf (memberlist), -profile=lan`, s, sz));
+    const serfImpl = 'Serf (memberlist), -profile=lan';
+    result.figures.push(...experimentFigures(serfImpl, s, sz));
+    result.figures.push(...comparisonFigures(corro, s));
     result.notes.push(
-      `Serf ${version}, one agent process per node on 127.0.0.(10+i):7946, -profile=lan (probe 1 s, probe timeout 500 ms, 3 indirect probes, gossip 200 ms to 3, suspicion multiplier 4, awareness 8).`,
+      `Serf ${version}, one agent process per node on 127.0.0.(10+i):7946, -profile=lan, -encrypt with a 32-byte key (AES-GCM, as corro seals) (probe 1 s, probe timeout 500 ms, 3 indirect probes, gossip 200 ms to 3, suspicion multiplier 4, awareness 8).`,
       "Serf join and failure times: from the RPC join request (or the SIGKILL) until the last live agent logged 'serf: EventMemberJoin: NAME' ('EventMemberFailed'), which Serf logs when memberlist notifies it, before the agent's event coalescing (1 s quiet, up to 3 s) that its RPC stream and event handlers see; arrival time stamped by the benchmark process.",
       "Serf bytes: memberlist's own counters memberlist.udp.sent + memberlist.tcp.sent, sent by each agent over statsd to a per-agent sink; divided by live nodes and window length.",
       "Serf suspicions: log lines 'Suspect NAME has failed, no acks received' naming a node that was not killed (or before it was killed); memberlist prints one per failed probe, so one suspicion episode can count more than once.",

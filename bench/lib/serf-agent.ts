@@ -32,8 +32,18 @@ export class SerfAgent {
     readonly stats: StatsdSink,
   ) {}
 
-  /** Starts an agent (not yet joined) and connects to its RPC; bounded by `timeoutMs`. */
-  static async start(name: string, ip: string, dir: string, timeoutMs = 15_000): Promise<SerfAgent> {
+  /**
+   * Starts an agent (not yet joined) and connects to its RPC; bounded by `timeoutMs`.
+   * `encryptKey` (base64, 32 bytes) turns on memberlist's AES-GCM packet encryption, as corro
+   * seals its packets.
+   */
+  static async start(
+    name: string,
+    ip: string,
+    dir: string,
+    encryptKey?: string,
+    timeoutMs = 15_000,
+  ): Promise<SerfAgent> {
     const stats = await StatsdSink.open();
     const cfg = join(dir, `${name}.json`);
     writeFileSync(cfg, JSON.stringify({ statsd_addr: `127.0.0.1:${stats.port}` }));
@@ -47,6 +57,7 @@ export class SerfAgent {
       '-profile=lan',
       `-config-file=${cfg}`,
       '-log-level=info',
+      ...(encryptKey ? [`-encrypt=${encryptKey}`] : []),
     ]);
     let rpc: SerfRpc | undefined;
     const end = performance.now() + timeoutMs;
