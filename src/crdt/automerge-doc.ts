@@ -6,17 +6,6 @@ import * as A from '@automerge/automerge';
 
 type Backend = ReturnType<typeof A.getBackend>;
 
-/** The Automerge scalar types corro writes; every value carries one explicitly. */
-export type CrdtDatatype = 'int' | 'f64' | 'str' | 'bytes' | 'null';
-
-/** A scalar read back from a document with its type, as Automerge returns it. */
-export type CrdtScalar =
-  | readonly ['int', number]
-  | readonly ['f64', number]
-  | readonly ['str', string]
-  | readonly ['bytes', Uint8Array]
-  | readonly ['null', null];
-
 /** One operation of a decoded change, reduced to what corro validates. */
 export interface CrdtOp {
   readonly action: string;
@@ -67,9 +56,9 @@ export function decodeChangeInfo(bytes: Uint8Array): ChangeInfo {
 }
 
 /**
- * One loaded Automerge document: a flat map from string keys to typed scalars. corro keeps rows
- * as flat keys (see `row-key.ts`), never nested objects, because two peers creating "the same"
- * nested map concurrently would create two objects and lose per-column merge.
+ * One loaded Automerge document: a flat map from row keys to row values (bytes, see
+ * `row-value.ts`). Rows are flat keys, never nested objects, because two peers creating "the
+ * same" nested map concurrently would create two objects and lose per-column merge.
  */
 export class CrdtDoc {
   private constructor(private readonly h: Backend) {}
@@ -89,26 +78,16 @@ export class CrdtDoc {
     return doc;
   }
 
-  /** The winning value of `key`, or `undefined` when the key was never written. */
-  get(key: string): CrdtScalar | undefined {
-    const v = this.h.getWithType('_root', key);
-    if (v === null || v === undefined) return undefined;
-    return normalise(v[0], v[1]);
-  }
-
-  /** Every concurrent value of `key` (Automerge keeps all conflicting writes until overwritten). */
-  getAll(key: string): CrdtScalar[] {
-    const out: CrdtScalar[] = [];
-    for (const v of this.h.getAll('_root', key)) {
-      const s = normalise(v[0], v[1]);
-      if (s) out.push(s);
-    }
+  /** Every concurrent bytes value of `key` in Automerge's op order (the winner last). */
+  getAllBytes(key: string): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const v of this.h.getAll('_root', key)) if (v[0] === 'bytes') out.push(v[1]);
     return out;
   }
 
-  /** Writes a typed scalar (part of the pending local change until {@link commit}). */
-  put(key: string, value: number | string | Uint8Array | null, datatype: CrdtDatatype): void {
-    this.h.put('_root', key, value, datatype);
+  /** Writes a bytes value (part of the pending local change until {@link commit}). */
+  putBytes(key: string, value: Uint8Array): void {
+    this.h.put('_root', key, value, 'bytes');
   }
 
   /**
@@ -156,24 +135,5 @@ export class CrdtDoc {
   /** Releases the document's WebAssembly memory; the object must not be used afterwards. */
   free(): void {
     this.h.free();
-  }
-}
-
-function normalise(type: string, value: unknown): CrdtScalar | undefined {
-  switch (type) {
-    case 'int':
-    case 'uint':
-      return ['int', Number(value)];
-    case 'f64':
-      return ['f64', value as number];
-    case 'str':
-      return ['str', value as string];
-    case 'bytes':
-      return ['bytes', value as Uint8Array];
-    case 'null':
-      return ['null', null];
-    default:
-      // Types corro never writes (counters, timestamps, booleans, objects) are invisible.
-      return undefined;
   }
 }

@@ -5,12 +5,8 @@ import type { SqlValue } from './cell.js';
  * documents by a stable hash of the primary key, so no document is loaded per row (DESIGN.md:
  * ~16 KB and ~1.3 ms per loaded document) and no single document holds a whole large table.
  *
- * Key layout inside a document (a flat map; NUL cannot occur in SQL identifiers):
- * - `<rowKey>`                        the row's causal length (int; odd = present)
- * - `<rowKey>\0<cl>\0<column>`        a column's value written while the row's causal length was `cl`
- *
- * Keeping the causal length in the column key means a re-inserted row starts from fresh keys:
- * a stale concurrent update to an older incarnation cannot leak into the new one.
+ * Inside a document each row is one key (its canonical primary key text) whose value holds the
+ * causal length and the columns (see `row-value.ts`).
  */
 
 /**
@@ -111,28 +107,4 @@ export function docIdFor(rowKey: string): string {
 /** Whether `doc` is a valid document id. */
 export function isDocId(doc: string): boolean {
   return /^[0-9a-f]{2}$/.test(doc) && Number.parseInt(doc, 16) < DOCS_PER_TABLE;
-}
-
-/** The key of a column's value for a row incarnation. */
-export function columnKey(rowKey: string, cl: number, column: string): string {
-  return `${rowKey}\u0000${cl}\u0000${column}`;
-}
-
-/** A parsed document key: the causal-length key of a row, or one of its column keys. */
-export type DocKey =
-  | { readonly kind: 'cl'; readonly rowKey: string }
-  | { readonly kind: 'column'; readonly rowKey: string; readonly cl: number; readonly column: string };
-
-/** Parses a document key; throws {@link RowKeyError} when it has neither shape. */
-export function parseDocKey(key: string): DocKey {
-  const a = key.indexOf('\u0000');
-  if (a < 0) return { kind: 'cl', rowKey: key };
-  const b = key.indexOf('\u0000', a + 1);
-  if (b < 0) throw new RowKeyError('document key has one separator');
-  const clText = key.slice(a + 1, b);
-  const cl = Number(clText);
-  if (!/^[1-9]\d{0,15}$/.test(clText) || !Number.isSafeInteger(cl)) {
-    throw new RowKeyError('bad causal length in document key');
-  }
-  return { kind: 'column', rowKey: key.slice(0, a), cl, column: key.slice(b + 1) };
 }

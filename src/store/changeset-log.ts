@@ -72,14 +72,24 @@ export class ChangesetLog {
     this.upsertBook.run(actor, JSON.stringify(book.toRanges()));
   }
 
-  /** Every persisted book. */
-  loadBooks(): Map<string, VersionBook> {
+  /**
+   * Every persisted book. Local commits do not write the own book (`own`), so it is extended here
+   * with every own version logged above its persisted maximum.
+   */
+  loadBooks(own: string): Map<string, VersionBook> {
     const out = new Map<string, VersionBook>();
     const rows = this.db.prepare('SELECT actor, ranges FROM __corro_books').all() as {
       actor: string;
       ranges: string;
     }[];
     for (const r of rows) out.set(r.actor, new VersionBook(JSON.parse(r.ranges) as VersionRange[]));
+    const book = out.get(own) ?? new VersionBook();
+    const logged = this.db
+      .prepare('SELECT version FROM __corro_changesets WHERE actor = ? AND version > ? ORDER BY version')
+      .pluck()
+      .all(own, book.max) as number[];
+    for (const v of logged) book.add(v);
+    if (book.max > 0) out.set(own, book);
     return out;
   }
 

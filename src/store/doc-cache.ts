@@ -65,6 +65,7 @@ export class DocCache {
         nextSeq: rows.length > 0 ? (rows[rows.length - 1] as { seq: number }).seq + 1 : 0,
       };
       this.loaded.set(id, e);
+      this.touched.add(id);
       this.evictOverBound();
     }
     this.touched.add(id);

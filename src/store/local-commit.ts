@@ -31,7 +31,7 @@ export function commitLocal(core: StoreCore, captured: Captured): LocalCommit | 
       const row = core.materialiser.readSqlRow(table, pk);
       const doc = docIdFor(rowKey);
       const handle = core.docs.get(tableName, doc);
-      if (writeLocalRow(handle, rowKey, table.valueColumns, row) > 0) {
+      if (writeLocalRow(handle, rowKey, row, table.valueColumns.length)) {
         touched.set(`${tableName}\u0000${doc}`, { table: tableName, doc, handle });
       }
     }
@@ -55,7 +55,8 @@ export function commitLocal(core: StoreCore, captured: Captured): LocalCommit | 
   const version = (book.max + 1) as Version;
   book.add(version);
   const changeset: Changeset = { actor: core.actor, version, ts: core.hlc.now(), changes };
+  // The own book is not written here: local versions are dense, so at open the store extends
+  // the persisted own book up to the highest own version in the log (one write less per commit).
   core.log.append(changeset, hashes);
-  core.log.saveBook(core.actor, book);
   return { changeset, tables: [...tables].sort(), book };
 }

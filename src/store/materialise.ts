@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { CrdtDoc } from '../crdt/automerge-doc.js';
+import { isPresent } from '../crdt/causal-length.js';
 import type { SqlValue } from '../crdt/cell.js';
 import { decodeRowKey } from '../crdt/row-key.js';
 import { readRow } from '../crdt/row-ops.js';
@@ -30,8 +31,8 @@ export class Materialiser {
   /** Makes the SQL row of `rowKey` match the document. */
   materialise(table: TableInfo, doc: CrdtDoc, rowKey: string): void {
     const pk = decodeRowKey(rowKey, table.primaryKey.length);
-    const row = readRow(doc, rowKey, table.valueColumns);
-    if (!row.present) {
+    const row = readRow(doc, rowKey, table.valueColumns.length);
+    if (!row || !isPresent(row.cl)) {
       this.deleteStmt(table).run(...pk);
       return;
     }
@@ -39,14 +40,14 @@ export class Materialiser {
     const values: SqlValue[] = [...pk];
     let mask = '';
     for (let i = 0; i < table.valueColumns.length; i++) {
-      const v = row.values[i];
-      if (v === undefined) {
+      const c = row.cols[i];
+      if (c === undefined) {
         mask += '0';
         continue;
       }
       mask += '1';
       present.push(table.valueColumns[i] as string);
-      values.push(v);
+      values.push(c.value);
     }
     this.upsertStmt(table, mask, present).run(...values);
   }

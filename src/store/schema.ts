@@ -87,6 +87,19 @@ export function parseSchema(schema: string | readonly string[]): Schema {
         );
       }
     }
+    const reserved = scratch
+      .prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_autoindex%'")
+      .pluck()
+      .all() as string[];
+    for (const name of reserved) {
+      if (isReservedName(name)) {
+        throw new SchemaError(
+          name,
+          'reserved-name',
+          `${name}: names starting with __corro or sqlite_ are reserved`,
+        );
+      }
+    }
     const found = introspect(scratch);
     for (const t of found.tables) validateTable(scratch, t);
     return { ...found, statements };

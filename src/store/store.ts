@@ -121,7 +121,7 @@ export class Store {
       docs: new DocCache(db, actor, opts.maxLoadedDocs ?? 64, opts.maxChunksPerDoc ?? 512),
       materialiser: new Materialiser(db),
       log,
-      books: log.loadBooks(),
+      books: log.loadBooks(actor),
       pending: new PendingSet(log, opts.maxPendingChangesets, opts.maxPendingBytes),
       hlc: new HybridClock(runtime.clock, opts.maxClockDriftMs ?? 60_000, last ?? 0),
       tables: new Map(schema.tables.map((t) => [t.name, t])),
@@ -452,7 +452,7 @@ export class Store {
   }
 
   private reloadBookkeeping(): void {
-    const books = this.core.log.loadBooks();
+    const books = this.core.log.loadBooks(this.actorId);
     this.core.books.clear();
     for (const [a, b] of books) this.core.books.set(a, b as VersionBook);
     this.core.pending.reload();
