@@ -90,8 +90,6 @@ function runCorro(size: WorkloadSize, into: Samples): void {
       const total = a.count();
       if (b.count() !== total) throw new Error('corro merge lost rows: the benchmark is broken');
       into.mergeRows.push(perSecond(total, ms));
-      // One Automerge change per row in corro's changesets; reported per row like cr-sqlite's rows.
-      into.mergeChanges.push(perSecond(total, ms));
     } finally {
       b.close();
     }
