@@ -19,7 +19,7 @@ import { mergeAll, WasmWorkload } from './lib/crsqlite-workload.js';
 import { type BenchOptions, runIfMain } from './lib/main.js';
 import { RawSqlite } from './lib/raw-sqlite.js';
 import { type BenchResult, type Figure, newResult } from './lib/result.js';
-import { compared, figure, perSecond } from './lib/stats.js';
+import { comparedPaired, figure, perSecond } from './lib/stats.js';
 import type { WorkloadSize } from './lib/workload.js';
 
 const NATIVE = 'raw better-sqlite3 (native, :memory:)';
@@ -142,7 +142,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const g3 = 'merge: everything one database wrote, into a fresh database';
   figs.push(figure('single-row transactions', 'tx/s', native.single, { group: g1, impl: NATIVE }));
   figs.push(
-    compared(
+    comparedPaired(
       'single-row transactions',
       'tx/s',
       corro.single,
@@ -156,7 +156,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   );
   figs.push(figure('batched rows', 'rows/s', native.batched, { group: g2, impl: NATIVE }));
   figs.push(
-    compared(
+    comparedPaired(
       'batched rows',
       'rows/s',
       corro.batched,
@@ -182,7 +182,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const wasmNote = 'ratio: the WASM build against native SQLite (the cost of WebAssembly alone)';
     const crNote = "ratio: cr-sqlite against plain SQLite in the same WASM build (cr-sqlite's own CRDT cost)";
     figs.push(
-      compared(
+      comparedPaired(
         'single-row transactions',
         'tx/s',
         wasm.single,
@@ -193,7 +193,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           note: wasmNote,
         },
       ),
-      compared(
+      comparedPaired(
         'single-row transactions',
         'tx/s',
         crsql.single,
@@ -204,7 +204,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           note: crNote,
         },
       ),
-      compared(
+      comparedPaired(
         'batched rows',
         'rows/s',
         wasm.batched,
@@ -215,7 +215,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           note: wasmNote,
         },
       ),
-      compared(
+      comparedPaired(
         'batched rows',
         'rows/s',
         crsql.batched,
@@ -239,21 +239,21 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     );
     const g4 = 'corro store against cr-sqlite (ratio = corro / cr-sqlite, same run)';
     figs.push(
-      compared(
+      comparedPaired(
         'single-row transactions',
         'tx/s',
         corro.single,
         { name: CRSQL, samples: crsql.single },
         { group: g4, impl: CORRO },
       ),
-      compared(
+      comparedPaired(
         'batched rows',
         'rows/s',
         corro.batched,
         { name: CRSQL, samples: crsql.batched },
         { group: g4, impl: CORRO },
       ),
-      compared(
+      comparedPaired(
         'merge, rows',
         'rows/s',
         corro.mergeRows,

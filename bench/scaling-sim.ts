@@ -18,7 +18,7 @@ import type { SimResults } from '../src/sim/results.js';
 import { type BenchOptions, runIfMain } from './lib/main.js';
 import { exited, spawnTracked } from './lib/processes.js';
 import { type BenchResult, newResult } from './lib/result.js';
-import { compared, figure } from './lib/stats.js';
+import { comparedPaired, figure } from './lib/stats.js';
 
 /** One cluster size, how many seeds it runs with, and the wall-time bound of one run. */
 export interface SimPoint {
@@ -155,7 +155,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         runs.map((r) => r.propagation.full.p50),
         { group: g, impl },
       ),
-      compared(
+      comparedPaired(
         'propagation to all nodes, p99 over writes',
         'ms',
         runs.map((r) => r.propagation.full.p99),

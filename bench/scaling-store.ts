@@ -15,7 +15,7 @@ import { type BenchOptions, runIfMain } from './lib/main.js';
 import { memoryProbe } from './lib/memory-probe.js';
 import { RawSqlite } from './lib/raw-sqlite.js';
 import { type BenchResult, newResult } from './lib/result.js';
-import { compared, figure } from './lib/stats.js';
+import { comparedPaired, figure } from './lib/stats.js';
 import { UPDATE_ONE_SQL } from './lib/workload.js';
 
 /** Sizes of a run. */
@@ -189,7 +189,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       const col = (xs: WriteCosts[], k: 'batchedUs' | 'singleUs') => xs.map((c) => c[k][i] as number);
       result.figures.push(
         figure('batched write', 'µs/row', col(raw, 'batchedUs'), { group: g, impl: 'raw better-sqlite3' }),
-        compared(
+        comparedPaired(
           'batched write',
           'µs/row',
           col(corro, 'batchedUs'),
@@ -200,14 +200,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           group: g,
           impl: 'raw better-sqlite3',
         }),
-        compared(
+        comparedPaired(
           'single-row transaction',
           'µs/tx',
           col(corro, 'singleUs'),
           { name: 'raw better-sqlite3', samples: col(raw, 'singleUs') },
           { group: g, impl: 'corro store' },
         ),
-        compared(
+        comparedPaired(
           'apply (remote changesets)',
           'µs/row',
           apply.map((a) => a[i] as number),
@@ -227,7 +227,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const gm = `memory at rest, ${rows.toLocaleString('en-US')} rows written, then idle (separate process each)`;
     result.figures.push(
       figure('RSS per row', 'B/row', memRaw, { group: gm, impl: 'raw better-sqlite3' }),
-      compared(
+      comparedPaired(
         'RSS per row',
         'B/row',
         memCorro,
@@ -272,14 +272,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           group: gh,
           impl: 'raw better-sqlite3',
         }),
-        compared(
+        comparedPaired(
           `data in pages, ${label}`,
           'B/row',
           at(hCorro, 'used'),
           { name: 'raw better-sqlite3', samples: at(hRaw, 'used') },
           { group: gh, impl: 'corro store' },
         ),
-        compared(
+        comparedPaired(
           `file size, ${label}`,
           'B/row',
           at(hCorro, 'file'),

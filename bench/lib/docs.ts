@@ -18,6 +18,11 @@ export function formatNumber(x: number): string {
   return Number(x.toPrecision(3)).toString();
 }
 
+/** Ratios: two decimals, or three significant digits when that would show 0.00. */
+function fmtRatio(x: number): string {
+  return Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(2) : Number(x.toPrecision(2)).toString();
+}
+
 function cell(s: string | undefined): string {
   return (s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -25,7 +30,10 @@ function cell(s: string | undefined): string {
 function row(f: Figure): string {
   const spread = `${formatNumber(f.min)} .. ${formatNumber(f.max)} (n=${f.runs})`;
   const base = f.baseline ? `${cell(f.baseline.name)}: ${formatNumber(f.baseline.median)}` : '';
-  const ratio = f.ratio !== undefined ? `${f.ratio.toFixed(2)} x` : '';
+  const range = f.ratioRange
+    ? ` (${fmtRatio(f.ratioRange.min)} .. ${fmtRatio(f.ratioRange.max)}, paired)`
+    : '';
+  const ratio = f.ratio !== undefined ? `${fmtRatio(f.ratio)} x${range}` : '';
   return `| ${cell(f.name)} | ${cell(f.impl)} | ${formatNumber(f.median)} | ${cell(f.unit)} | ${spread} | ${base} | ${ratio} | ${cell(f.goal)} | ${cell(f.note)} |`;
 }
 

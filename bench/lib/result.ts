@@ -16,8 +16,14 @@ export interface Figure {
   runs: number;
   /** The baseline measured in the same run, if this figure is a comparison. */
   baseline?: { name: string; median: number; min: number; max: number };
-  /** `median / baseline.median` (or as `note` explains). */
+  /** `median / baseline.median`, or, when `ratioRange` is present, the median of per-repetition ratios. */
   ratio?: number;
+  /**
+   * Present when each sample was paired with the baseline sample of the same repetition: the
+   * smallest and largest of those per-repetition ratios (`ratio` is then their median). On a
+   * loaded machine paired ratios are steadier than a ratio of medians.
+   */
+  ratioRange?: { min: number; max: number };
   /** A goal from DESIGN.md, in words, e.g. ">= 0.5 x raw". */
   goal?: string;
   /** Anything a reader needs: workload, caveats, why a baseline could not run. */

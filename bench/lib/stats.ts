@@ -23,7 +23,13 @@ export async function repeat<T>(runs: number, fn: (i: number) => Promise<T> | T)
 }
 
 /** Extra fields a figure may carry besides its samples. */
-export type FigureExtra = Pick<Figure, 'goal' | 'note' | 'group' | 'impl'>;
+export type FigureExtra = Pick<Figure, 'goal' | 'note' | 'group' | 'impl'> & {
+  /**
+   * Sample i and baseline sample i come from the same repetition (measured back to back):
+   * the ratio is then the median of the per-repetition ratios, with their range.
+   */
+  paired?: boolean;
+};
 
 /** A figure from raw samples: median, min, max and run count. */
 export function figure(
@@ -37,8 +43,9 @@ export function figure(
 
 /**
  * A figure compared with a baseline measured in the same run. The ratio is
- * `median / baseline median`; for a cost (time, bytes) a ratio below 1 is better, for a
- * throughput above 1 is better, which the unit makes plain.
+ * `median / baseline median`, or with `paired` the median of per-repetition ratios; for a
+ * cost (time, bytes) a ratio below 1 is better, for a throughput above 1 is better, which the
+ * unit makes plain.
  */
 export function compared(
   name: string,
@@ -47,15 +54,42 @@ export function compared(
   baseline: { name: string; samples: readonly number[] },
   extra: FigureExtra = {},
 ): Figure {
-  const f = figure(name, unit, samples, extra);
+  const { paired, ...rest } = extra;
+  const f = figure(name, unit, samples, rest);
   const b = summarize([...baseline.samples]);
   f.baseline = { name: baseline.name, median: b.median, min: b.min, max: b.max };
-  f.ratio = b.median === 0 ? undefined : f.median / b.median;
-  if (f.ratio === undefined) delete f.ratio;
+  if (paired) {
+    if (baseline.samples.length !== samples.length)
+      throw new RangeError(
+        `compared: paired samples need equal counts (${samples.length} vs ${baseline.samples.length})`,
+      );
+    const ratios = samples.flatMap((x, i) => {
+      const y = baseline.samples[i] as number;
+      return y === 0 ? [] : [x / y];
+    });
+    if (ratios.length > 0) {
+      const r = summarize(ratios);
+      f.ratio = r.median;
+      f.ratioRange = { min: r.min, max: r.max };
+    }
+  } else if (b.median !== 0) {
+    f.ratio = f.median / b.median;
+  }
   return f;
 }
 
 /** Operations per second from a count and an elapsed time in milliseconds. */
 export function perSecond(count: number, elapsedMs: number): number {
   return elapsedMs > 0 ? (count * 1000) / elapsedMs : Number.POSITIVE_INFINITY;
+}
+
+/** `compared` with `paired: true`: sample i and baseline sample i come from the same repetition. */
+export function comparedPaired(
+  name: string,
+  unit: string,
+  samples: readonly number[],
+  baseline: { name: string; samples: readonly number[] },
+  extra: FigureExtra = {},
+): Figure {
+  return compared(name, unit, samples, baseline, { ...extra, paired: true });
 }

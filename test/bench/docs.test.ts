@@ -57,6 +57,26 @@ describe('docs generator', () => {
     expect(md).toContain('`npm run bench -- store`');
   });
 
+  it('renders a paired ratio with its range, and tiny ratios legibly', () => {
+    const r = result('p', 1);
+    r.figures = [
+      {
+        name: 'a',
+        unit: 'x',
+        median: 1,
+        min: 1,
+        max: 1,
+        runs: 2,
+        ratio: 0.5,
+        ratioRange: { min: 0.4, max: 0.6 },
+      },
+      { name: 'b', unit: 'x', median: 1, min: 1, max: 1, runs: 1, ratio: 0.0034 },
+    ];
+    const md = renderResult(r);
+    expect(md).toContain('| 0.50 x (0.40 .. 0.60, paired) |');
+    expect(md).toContain('| 0.0034 x |');
+  });
+
   it('says when a baseline was skipped, with its reason', () => {
     const md = renderResult(
       result('serf', 1, { skipped: [{ name: 'serf', reason: 'apt-get failed: no network' }] }),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../bench/lib/result.js';
-import { compared, figure, percentile, perSecond, repeat } from '../../bench/lib/stats.js';
+import { compared, comparedPaired, figure, percentile, perSecond, repeat } from '../../bench/lib/stats.js';
 
 describe('bench stats', () => {
   it('percentile uses the nearest rank', () => {
@@ -51,6 +51,19 @@ describe('bench stats', () => {
     expect(f.group).toBe('g');
     expect(compared('x', 'u', [1], { name: 'zero', samples: [0] }).ratio).toBeUndefined();
     expect(figure('y', 'ms', [2, 1]).runs).toBe(2);
+  });
+
+  it('paired comparison takes the median of per-repetition ratios', () => {
+    // Repetition 2 ran while the machine was busy: both figures dropped, their ratio did not.
+    const f = comparedPaired('x', 'rows/s', [10, 2, 12], { name: 'raw', samples: [20, 4, 30] });
+    expect(f.ratio).toBeCloseTo(0.5);
+    expect(f.ratioRange?.min).toBeCloseTo(0.4);
+    expect(f.ratioRange?.max).toBeCloseTo(0.5);
+    // The ratio of medians would say 10 / 20 here only by luck; with other numbers it differs.
+    const g = comparedPaired('x', 'u', [1, 100], { name: 'b', samples: [2, 400] });
+    expect(g.ratio).toBeCloseTo(0.375);
+    expect(compared('x', 'u', [1, 100], { name: 'b', samples: [2, 400] }).ratio).toBeCloseTo(50.5 / 201);
+    expect(() => comparedPaired('x', 'u', [1], { name: 'b', samples: [1, 2] })).toThrow(RangeError);
   });
 
   it('perSecond and repeat', async () => {
