@@ -29,6 +29,7 @@ export function toInfo(r: MemberRecord): MemberInfo {
 export class MemberTable {
   private readonly byId = new Map<ActorId, MemberRecord>();
   private liveCache: MemberRecord[] | undefined;
+  private deadCache: MemberRecord[] | undefined;
 
   constructor(readonly self: ActorId) {}
 
@@ -44,18 +45,28 @@ export class MemberTable {
   /** Adds a record (caller checks bounds). */
   add(r: MemberRecord): void {
     this.byId.set(r.actorId, r);
-    this.liveCache = undefined;
+    this.touched();
   }
 
   /** Removes a record. */
   delete(id: ActorId): void {
     this.byId.delete(id);
-    this.liveCache = undefined;
+    this.touched();
   }
 
   /** Must be called after changing a record's `state`. */
   touched(): void {
     this.liveCache = undefined;
+    this.deadCache = undefined;
+  }
+
+  /** Other members in state dead (cached until the next change). */
+  deadOthers(): readonly MemberRecord[] {
+    if (!this.deadCache) {
+      this.deadCache = [];
+      for (const r of this.byId.values()) if (r.state === 'dead') this.deadCache.push(r);
+    }
+    return this.deadCache;
   }
 
   /** All records. */

@@ -12,7 +12,8 @@ import type { ActorId } from '../store/types.js';
  */
 export function suspicionTimeoutMs(suspicionMult: number, n: number, probeIntervalMs: number): number {
   const nodeScale = Math.max(1, Math.log10(Math.max(1, n)));
-  return Math.floor(suspicionMult * nodeScale * probeIntervalMs);
+  // Truncate the scale to 1/1000 like memberlist, so both compute the same milliseconds.
+  return Math.floor((suspicionMult * Math.floor(nodeScale * 1000) * probeIntervalMs) / 1000);
 }
 
 /**

@@ -1,0 +1,62 @@
+import type { CrdtDoc } from '../crdt/automerge-doc.js';
+import { docIdFor } from '../crdt/row-key.js';
+import { writeLocalRow } from '../crdt/row-ops.js';
+import { VersionBook } from './books.js';
+import type { Captured } from './capture.js';
+import type { StoreCore } from './store-core.js';
+import type { Changeset, DocChange, Version } from './types.js';
+
+/** What a local commit produced; the caller adopts `book` once SQLite has committed. */
+export interface LocalCommit {
+  readonly changeset: Changeset;
+  readonly tables: string[];
+  readonly book: VersionBook;
+}
+
+/**
+ * Turns the keys a local transaction touched into one changeset, inside that transaction: read
+ * each touched row back from SQLite, write what differs into its document, commit one Automerge
+ * change per touched document, log the changeset and book its version. Rows and documents are
+ * visited in sorted order so the same writes give the same changes. Returns `null` (no version
+ * used, nothing written) when no replicated row ended up different.
+ */
+export function commitLocal(core: StoreCore, captured: Captured): LocalCommit | null {
+  const touched = new Map<string, { table: string; doc: string; handle: CrdtDoc }>();
+  for (const tableName of [...captured.keys()].sort()) {
+    const table = core.tables.get(tableName);
+    const rows = captured.get(tableName);
+    if (!table || !rows) continue;
+    for (const rowKey of [...rows.keys()].sort()) {
+      const pk = rows.get(rowKey) ?? [];
+      const row = core.materialiser.readSqlRow(table, pk);
+      const doc = docIdFor(rowKey);
+      const handle = core.docs.get(tableName, doc);
+      if (writeLocalRow(handle, rowKey, row, table.valueColumns.length)) {
+        touched.set(`${tableName}\u0000${doc}`, { table: tableName, doc, handle });
+      }
+    }
+  }
+  const changes: DocChange[] = [];
+  const hashes: string[] = [];
+  const tables = new Set<string>();
+  for (const id of [...touched.keys()].sort()) {
+    const t = touched.get(id);
+    if (!t) continue;
+    const c = t.handle.commit();
+    if (!c) continue;
+    core.docs.append(t.table, t.doc, c.change);
+    changes.push({ table: t.table, doc: t.doc, data: c.change });
+    hashes.push(c.hash);
+    tables.add(t.table);
+  }
+  if (changes.length === 0) return null;
+  const own = core.books.get(core.actor);
+  const book = new VersionBook(own?.toRanges() ?? []);
+  const version = (book.max + 1) as Version;
+  book.add(version);
+  const changeset: Changeset = { actor: core.actor, version, ts: core.hlc.now(), changes };
+  // The own book is not written here: local versions are dense, so at open the store extends
+  // the persisted own book up to the highest own version in the log (one write less per commit).
+  core.log.append(changeset, hashes);
+  return { changeset, tables: [...tables].sort(), book };
+}

@@ -1,0 +1,68 @@
+import { type ChangeInfo, decodeChangeInfo } from '../crdt/automerge-doc.js';
+import { decodeRowKey, docIdFor } from '../crdt/row-key.js';
+import { decodeRowValue } from '../crdt/row-value.js';
+import { InvalidChangesetError } from './errors.js';
+import type { TableInfo } from './schema.js';
+import type { Changeset } from './types.js';
+
+/** A document change that passed validation, with the rows it touches. */
+export interface CheckedChange {
+  readonly table: TableInfo;
+  readonly doc: string;
+  readonly data: Uint8Array;
+  readonly info: ChangeInfo;
+  /** Row keys whose SQL rows must be rematerialised after applying. */
+  readonly rowKeys: ReadonlySet<string>;
+}
+
+/**
+ * Validates the content of a structurally valid changeset against the schema before anything is
+ * touched: every change decodes, is authored by the changeset's actor, and only puts well-formed
+ * row values (no more columns than the table has) at canonical row keys of the right arity, in
+ * the document the row key hashes to. Throws {@link InvalidChangesetError} naming the changeset
+ * and the problem.
+ */
+export function checkChangeset(cs: Changeset, tables: ReadonlyMap<string, TableInfo>): CheckedChange[] {
+  const where = `changeset ${cs.actor}/${cs.version}`;
+  const out: CheckedChange[] = [];
+  for (const c of cs.changes) {
+    const table = tables.get(c.table);
+    if (!table)
+      throw new InvalidChangesetError(`${where}: unknown table ${c.table} (migrate the schema first)`);
+    let info: ChangeInfo;
+    try {
+      info = decodeChangeInfo(c.data);
+    } catch (e) {
+      throw new InvalidChangesetError(`${where}: ${(e as Error).message}`);
+    }
+    if (info.actor !== cs.actor)
+      throw new InvalidChangesetError(`${where}: change authored by another actor ${info.actor}`);
+    const rowKeys = new Set<string>();
+    for (const op of info.ops) {
+      if (op.obj !== '_root' || op.action !== 'set') {
+        throw new InvalidChangesetError(`${where}: unsupported operation ${op.action} on ${op.obj}`);
+      }
+      try {
+        decodeRowKey(op.key, table.primaryKey.length);
+        const bytes = toBytes(op.value);
+        if (!bytes || (op.datatype !== undefined && op.datatype !== 'bytes'))
+          throw new Error('row value must be bytes');
+        decodeRowValue(bytes, table.valueColumns.length);
+      } catch (e) {
+        throw new InvalidChangesetError(`${where}: bad row in table ${c.table}: ${(e as Error).message}`);
+      }
+      if (docIdFor(op.key) !== c.doc)
+        throw new InvalidChangesetError(`${where}: row stored in the wrong document`);
+      rowKeys.add(op.key);
+    }
+    out.push({ table, doc: c.doc, data: c.data, info, rowKeys });
+  }
+  return out;
+}
+
+function toBytes(v: unknown): Uint8Array | undefined {
+  if (v instanceof Uint8Array) return v;
+  if (Array.isArray(v) && v.every((b) => Number.isInteger(b) && b >= 0 && b < 256))
+    return Uint8Array.from(v as number[]);
+  return undefined;
+}
