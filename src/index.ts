@@ -3,11 +3,44 @@
  *
  * @example
  * ```ts
- * // (usage example is completed as the public API lands)
+ * import { Agent } from 'corro';
+ *
+ * // On every host (copy <dataDir>/cluster.key from the first host to the others):
+ * const agent = await Agent.start({
+ *   dataDir: '/var/lib/corro',
+ *   schema: 'CREATE TABLE services (name TEXT NOT NULL PRIMARY KEY, addr TEXT)',
+ *   gossip: { addr: '10.0.0.5:7878', bootstrap: ['10.0.0.4:7878'] },
+ * });
+ * agent.exec('INSERT INTO services (name, addr) VALUES (?, ?)', ['api', '10.0.0.5:8080']);
+ * agent.on('commit', (e) => console.log(e.source, e.tables));
+ * console.log(agent.query('SELECT * FROM services'), agent.members().length);
+ * await agent.close();
  * ```
  * @packageDocumentation
  */
 
+// ---- replication and the Agent ----
+export {
+  Agent,
+  type AgentEvents,
+  type AgentMetrics,
+  type CreateAgentOptions,
+  type LagSummary,
+} from './agent/agent.js';
+export type { AgentChannelConfig, AgentConfig, AgentGossipConfig } from './agent/agent-config.js';
+export { AgentClosedError, AgentConfigError } from './agent/errors.js';
+export { Replication, type ReplicationDeps, type SignalledChannelFactory } from './agent/replication.js';
+export {
+  DEFAULT_REPLICATION_CONFIG,
+  type ReplicationConfig,
+  ReplicationConfigError,
+  resolveReplicationConfig,
+} from './agent/replication-config.js';
+export { decodeMessage, encodeMessage, WIRE_LIMITS } from './broadcast/codec.js';
+export type { ChannelMsg, GossipMsg, ReplicationMsg } from './broadcast/messages.js';
+export { LagStats, ReplicationMetrics } from './broadcast/metrics.js';
+export type { ReplicaStore } from './broadcast/replica-store.js';
+export { WireCode } from './broadcast/wire-codes.js';
 export {
   LIFEGUARD_OFF,
   type MembershipConfig,
@@ -91,6 +124,13 @@ export type {
   VersionRange,
 } from './store/types.js';
 export { AddressError } from './transport/address.js';
+export type { Channel, ChannelFactory } from './transport/channel.js';
+export {
+  DataChannelFactory,
+  type DataChannelOptions,
+  releaseDataChannels,
+} from './transport/channel-datachannel.js';
+export { MemoryChannelNetwork, type MemoryChannelNetworkOptions } from './transport/channel-memory.js';
 export { Keyring, KeyringError } from './transport/keyring.js';
 export {
   type AddrCounters,

@@ -2,7 +2,7 @@ import { deriveSeed, seededRng } from '../runtime/rng.js';
 import type { VirtualScheduler } from '../runtime/virtual-scheduler.js';
 import { SimNodeRuntime } from './node-runtime.js';
 import type { NodeStatus, Observer } from './observer.js';
-import type { SimNode, SimProtocol } from './protocol.js';
+import type { SimNode, SimProtocol, SimWorld } from './protocol.js';
 import type { SimNetwork } from './sim-network.js';
 
 /** One node slot: a process that can start, crash, restart, pause and leave. */
@@ -21,6 +21,9 @@ export interface NodeSlot {
   node: SimNode | null;
   persisted: unknown;
 }
+
+/** The virtual epoch of a run (simulation.ts); reports give times relative to it. */
+const EPOCH_MS = 1_700_000_000_000;
 
 /** Errors from node code beyond this many are counted but their messages are not kept. */
 const MAX_ERROR_MESSAGES = 50;
@@ -47,6 +50,7 @@ export class Cluster {
     regions: readonly string[],
     size: number,
     private readonly bootstrapIndexes: readonly number[],
+    private readonly world: SimWorld,
   ) {
     for (let i = 0; i < size; i++) {
       const region = regions[i % regions.length] as string;
@@ -140,6 +144,7 @@ export class Cluster {
         persisted: slot.persisted,
         generation,
         report,
+        world: this.world,
       });
     } catch (err) {
       this.nodeError(index, err);

@@ -1,4 +1,5 @@
 import type { Runtime } from '../runtime/runtime.js';
+import type { Scheduler } from '../runtime/scheduler.js';
 import type { Transport } from '../transport/transport.js';
 
 /**
@@ -36,6 +37,23 @@ export interface SimNodeContext {
   readonly generation: number;
   /** Where the node reports what it observes; the simulator timestamps each report. */
   readonly report: SimReporter;
+  /** The shared simulated world, for adapters that need more than a datagram transport. */
+  readonly world: SimWorld;
+}
+
+/**
+ * The shared world of one run, for adapters that model a second network (e.g. the agent's
+ * reliable channels) on the same latency matrix, partitions and crashes.
+ */
+export interface SimWorld {
+  /** The run's virtual scheduler (shared by every node; not paused or crashed with any). */
+  readonly scheduler: Scheduler & { now(): number };
+  /** One-way base latency between two node addresses, ms (region matrix, no jitter). */
+  latencyMs(fromAddr: string, toAddr: string): number;
+  /** True when both nodes are up and no partition cuts `from` -> `to`. */
+  reachable(fromAddr: string, toAddr: string): boolean;
+  /** Per-run storage for adapters (e.g. one shared channel network), keyed by adapter. */
+  readonly shared: Map<string, unknown>;
 }
 
 /** Observations a node reports to the simulator as they happen. */

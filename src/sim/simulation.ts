@@ -5,7 +5,7 @@ import type { CheckInput, CheckResult } from './checkers/index.js';
 import { ALL_CHECKERS } from './checkers/index.js';
 import { Cluster } from './cluster.js';
 import { Observer } from './observer.js';
-import type { SimProtocol, SimQueueSize } from './protocol.js';
+import type { SimProtocol, SimQueueSize, SimWorld } from './protocol.js';
 import type { RunData } from './results.js';
 import { Sampler } from './sampler.js';
 import type { Scenario, ScenarioEvent } from './scenario.js';
@@ -63,6 +63,22 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
     },
     rel,
   );
+  const world: SimWorld = {
+    scheduler: sim,
+    latencyMs: (a, b) => {
+      const ia = addrIndex.get(a);
+      const ib = addrIndex.get(b);
+      return ia === undefined || ib === undefined ? 0 : net.baseLatencyMs(ia, ib);
+    },
+    reachable: (a, b) => {
+      const ia = addrIndex.get(a);
+      const ib = addrIndex.get(b);
+      if (ia === undefined || ib === undefined || !cluster) return false;
+      if (cluster.slot(ia).status !== 'up' || cluster.slot(ib).status !== 'up') return false;
+      return !net.partitions.blocked(ia, ib);
+    },
+    shared: new Map(),
+  };
   const c: Cluster = new Cluster(
     sim,
     net,
@@ -72,6 +88,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
     scenario.regions,
     scenario.nodes,
     bootstrap,
+    world,
   );
   cluster = c;
   for (const s of c.slots) addrIndex.set(s.addr, s.index);

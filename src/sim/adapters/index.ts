@@ -4,11 +4,13 @@ import type { SimProtocol } from '../protocol.js';
 /**
  * The real protocols corro-sim can drive, by name, best first. Each entry loads its adapter
  * lazily so a membership-only run never loads the store.
+ * - `agent`: the real Agent (store + membership + replication), writes replicated.
  * - `membership`: SWIM + Lifeguard (lan preset), membership only.
  * - `swim`: the same with Lifeguard off (fixed suspicion timeouts, no local health, no buddy).
  * - `membership-broadcast`: membership whose writes are user broadcasts (dissemination).
  */
 export const PROTOCOLS: Readonly<Record<string, () => Promise<SimProtocol>>> = {
+  agent: async () => (await import('./agent-adapter.js')).agentProtocol(),
   membership: async () => (await import('./membership-adapter.js')).membershipProtocol(),
   swim: async () => (await import('./membership-adapter.js')).membershipProtocol({ lifeguard: false }),
   'membership-broadcast': async () =>

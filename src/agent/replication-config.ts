@@ -1,0 +1,84 @@
+import type { BroadcastConfig } from '../broadcast/broadcaster.js';
+import type { ChannelPoolConfig } from '../sync/channel-pool.js';
+import type { SyncConfig } from '../sync/sync-config.js';
+
+/**
+ * Replication settings. Every field has a default; pass only what you change.
+ *
+ * | field | unit | default | meaning, constraint |
+ * | --- | --- | --- | --- |
+ * | `eagerPeers` | peers | 3 | a new local changeset is sent directly to this many nearest (RTT) peers before gossip; >= 0 |
+ * | `seenCacheSize` | keys | 8192 | recently seen changeset keys; duplicates beyond it are caught by the store's books; >= 1 |
+ * | `depRequestCooldownMs` | ms | 1000 | a missing dependency is requested again from a sender only after this; >= 0 |
+ * | `maxDepReplyChangesets` | changesets | 16 | most changesets sent back for one dependency request; >= 1 |
+ * | `syncMinIntervalMs` | ms | 1000 | shortest delay between anti-entropy rounds; > 0 |
+ * | `syncMaxIntervalMs` | ms | 15000 | backoff ceiling: the bound doubles after each round that found nothing; >= min |
+ * | `maxClientSessions` | sessions | 2 | anti-entropy sessions this node runs at once (rounds + targeted pulls); >= 1 |
+ * | `maxServerSessions` | sessions | 3 | sessions served at once; more get "busy" and try elsewhere; >= 1 |
+ * | `syncStepTimeoutMs` | ms | 10000 | a session with no progress for this long is abandoned (both sides); > 0 |
+ * | `maxVersionsPerPull` | versions | 128 | one chunk; the next is asked for only when this one arrived (back-pressure); >= 1 |
+ * | `maxBatchBytes` | bytes | 262144 | target size of one reply message; a larger single changeset goes alone |
+ * | `maxQueuedPulls` | pulls | 64 | queued pulls of announced large changesets; more are dropped (anti-entropy catches up) |
+ * | `peerSample` | peers | 8 | random peers scored per round, besides peers known to hold what we lack |
+ * | `maxChannels` | channels | 16 | open channels; at the bound the least recently used idle one closes, or a new one is refused |
+ * | `channelIdleMs` | ms | 60000 | a channel unused this long is closed |
+ *
+ * Memory per node is bounded by: `seenCacheSize` keys + 4096 dependency hashes + 1024
+ * announcements + `maxQueuedPulls` + `maxChannels` channels + 32 x 16 peer heads.
+ */
+export interface ReplicationConfig extends BroadcastConfig, SyncConfig, ChannelPoolConfig {}
+
+/** The defaults, for LAN clusters; see {@link ReplicationConfig}. */
+export const DEFAULT_REPLICATION_CONFIG: Readonly<ReplicationConfig> = Object.freeze({
+  eagerPeers: 3,
+  seenCacheSize: 8192,
+  depRequestCooldownMs: 1000,
+  maxDepReplyChangesets: 16,
+  syncMinIntervalMs: 1000,
+  syncMaxIntervalMs: 15_000,
+  maxClientSessions: 2,
+  maxServerSessions: 3,
+  syncStepTimeoutMs: 10_000,
+  maxVersionsPerPull: 128,
+  maxBatchBytes: 256 * 1024,
+  maxQueuedPulls: 64,
+  peerSample: 8,
+  maxChannels: 16,
+  channelIdleMs: 60_000,
+});
+
+/** Thrown by `resolveReplicationConfig` for a setting outside its constraint. */
+export class ReplicationConfigError extends Error {
+  override readonly name = 'ReplicationConfigError';
+}
+
+/** Fills defaults and checks constraints; throws {@link ReplicationConfigError} naming the field. */
+export function resolveReplicationConfig(
+  partial: Partial<ReplicationConfig> = {},
+): Readonly<ReplicationConfig> {
+  const c: ReplicationConfig = { ...DEFAULT_REPLICATION_CONFIG, ...partial };
+  const positive: (keyof ReplicationConfig)[] = [
+    'seenCacheSize',
+    'maxDepReplyChangesets',
+    'syncMinIntervalMs',
+    'syncMaxIntervalMs',
+    'maxClientSessions',
+    'maxServerSessions',
+    'syncStepTimeoutMs',
+    'maxVersionsPerPull',
+    'maxBatchBytes',
+    'maxChannels',
+    'channelIdleMs',
+  ];
+  for (const k of positive) {
+    if (!(Number.isFinite(c[k]) && c[k] > 0))
+      throw new ReplicationConfigError(`replication.${k} must be a positive number, got ${c[k]}`);
+  }
+  for (const k of ['eagerPeers', 'depRequestCooldownMs', 'maxQueuedPulls', 'peerSample'] as const) {
+    if (!(Number.isFinite(c[k]) && c[k] >= 0))
+      throw new ReplicationConfigError(`replication.${k} must be >= 0, got ${c[k]}`);
+  }
+  if (c.syncMaxIntervalMs < c.syncMinIntervalMs)
+    throw new ReplicationConfigError('replication.syncMaxIntervalMs must be >= syncMinIntervalMs');
+  return Object.freeze(c);
+}
