@@ -81,7 +81,7 @@ export class Cluster {
     this.errorCount++;
     if (this.errors.length < MAX_ERROR_MESSAGES)
       this.errors.push(
-        `n${index} at ${Math.round(this.sim.now())}: ${err instanceof Error ? err.message : String(err)}`,
+        `n${index} at ${Math.round(this.sim.now() - EPOCH_MS)}: ${err instanceof Error ? err.message : String(err)}`,
       );
   }
 

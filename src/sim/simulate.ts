@@ -94,6 +94,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateOutput> {
     scenario: o.scenarioPath ?? o.scenario,
     nodes: o.nodes,
     durationMs: o.durationMs,
+    healMs: o.healMs,
     writesPerSec: o.writesPerSec,
     loss: o.lossRate,
     regions: o.regions,

@@ -51,6 +51,7 @@ export function replayCommand(args: {
   scenario: string;
   nodes?: number;
   durationMs: number;
+  healMs?: number;
   writesPerSec: number;
   loss?: number;
   regions: readonly string[];
@@ -58,7 +59,9 @@ export function replayCommand(args: {
 }): string {
   const parts = ['npx corro-sim', `--seed ${args.seed}`, `--scenario ${args.scenario}`];
   if (args.nodes !== undefined) parts.push(`--nodes ${args.nodes}`);
-  parts.push(`--duration ${args.durationMs / 1000}`, `--writes-per-sec ${args.writesPerSec}`);
+  parts.push(`--duration ${args.durationMs / 1000}`);
+  if (args.healMs !== undefined && args.healMs !== 60_000) parts.push(`--heal ${args.healMs / 1000}`);
+  parts.push(`--writes-per-sec ${args.writesPerSec}`);
   if (args.loss !== undefined) parts.push(`--loss ${args.loss}`);
   parts.push(`--regions ${args.regions.join(',')}`);
   if (args.protocol) parts.push(`--protocol ${args.protocol}`);

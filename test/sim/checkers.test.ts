@@ -15,7 +15,9 @@ describe('checkers catch planted bugs', () => {
     const lost = out.results.checks.find((c) => c.name === 'no-lost-write');
     expect(lost?.failures[0]).toBe('n4 lacks acknowledged write w3');
     expect(out.summary).toContain('FAIL');
-    expect(out.replay).toMatch(/^npx corro-sim --seed 42 --scenario steady/);
+    expect(out.replay).toMatch(
+      /^npx corro-sim --seed 42 --scenario steady --nodes 20 --duration 10 --heal 30 /,
+    );
   });
 
   it('a writer that acknowledges without storing loses the write everywhere', async () => {

@@ -17,6 +17,15 @@ export interface AgentAdapterOptions {
   readonly replication?: Partial<ReplicationConfig>;
   /** Bytes of filler in each written row (to model larger changesets). Default 32. */
   readonly payloadBytes?: number;
+  /**
+   * Called with each started agent, for instrumentation and for tests that plant a bug in
+   * one node (the simulator itself never uses it).
+   */
+  readonly onAgent?: (
+    agent: Agent,
+    ctx: SimNodeContext,
+    writeIdOf: (actor: string, version: number) => string | undefined,
+  ) => void;
 }
 
 /** Per-run state shared by every node of the run (kept in `world.shared`). */
@@ -90,6 +99,7 @@ export function agentProtocol(opts: AgentAdapterOptions = {}): SimProtocol {
         ...(opts.replication ? { replication: opts.replication } : {}),
       });
       st.addrOf.set(agent.actorId, ctx.addr);
+      opts.onAgent?.(agent, ctx, (actor, version) => st.writeOf.get(`${actor}:${version}`));
       agent.on('member', (c) => {
         const s = STATE[c.kind];
         if (s && c.member.addr !== ctx.addr) ctx.report.member(c.member.addr, s);
