@@ -87,6 +87,7 @@ export class Replication {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.broadcaster.close();
     this.antiEntropy.close();
     this.deps.channels.close();
   }

@@ -9,6 +9,8 @@ export interface ApplyOutcome {
   readonly fresh: readonly Changeset[];
   /** Automerge change hashes that pending changesets wait for. */
   readonly missing: readonly string[];
+  /** The same hashes per pending changeset of the batch (by `changesetKey`). */
+  readonly missingOf: ReadonlyMap<string, readonly string[]>;
 }
 
 /** `actor:version`, the key replication uses for a changeset in caches. */
@@ -35,22 +37,24 @@ export class Applier {
 
   /** Applies `changesets` and reports which were new here. */
   apply(changesets: readonly Changeset[]): ApplyOutcome {
-    if (changesets.length === 0) return { fresh: [], missing: [] };
+    if (changesets.length === 0) return { fresh: [], missing: [], missingOf: new Map() };
     try {
       return this.applyBatch(changesets);
     } catch {
       if (changesets.length === 1) {
         this.metrics.applyErrors++;
-        return { fresh: [], missing: [] };
+        return { fresh: [], missing: [], missingOf: new Map() };
       }
       const fresh: Changeset[] = [];
       const missing: string[] = [];
+      const missingOf = new Map<string, readonly string[]>();
       for (const cs of changesets) {
         const r = this.apply([cs]);
         fresh.push(...r.fresh);
         missing.push(...r.missing);
+        for (const [k, v] of r.missingOf) missingOf.set(k, v);
       }
-      return { fresh, missing };
+      return { fresh, missing, missingOf };
     }
   }
 
@@ -71,6 +75,7 @@ export class Applier {
       }
     }
     const missing: string[] = [];
+    const missingOf = new Map<string, readonly string[]>();
     for (const p of result.pending) {
       const key = changesetKey(p.actor, p.version);
       const cs = byKey.get(key);
@@ -78,9 +83,10 @@ export class Applier {
         this.metrics.pending++;
         fresh.push(cs);
         byKey.delete(key);
+        missingOf.set(key, p.missing);
       }
       missing.push(...p.missing);
     }
-    return { fresh, missing };
+    return { fresh, missing, missingOf };
   }
 }
