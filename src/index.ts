@@ -15,8 +15,6 @@
  * agent.on('commit', (e) => console.log(e.source, e.tables));
  * console.log(agent.query('SELECT * FROM services'), agent.members().length);
  * await agent.close();
-<<<<<<< ours
-=======
  *
  * // The store alone (no network):
  * import { Store } from 'corro';
@@ -26,7 +24,6 @@
  * const cs = a.exec('INSERT INTO services VALUES (?, ?, ?)', ['api', 'host-a', 8080]);
  * if (cs) b.apply([cs]); // any order, duplicates allowed
  * b.query('SELECT * FROM services'); // [{ name: 'api', host: 'host-a', port: 8080 }]
->>>>>>> theirs
  * ```
  * @packageDocumentation
  */
