@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { BENCH_DIR, discover, select } from './lib/discover.js';
+import { BENCH_DIR, discover, moduleFollowsConvention, select } from './lib/discover.js';
 import { writeDocs } from './lib/docs.js';
 import { DOCS_PATH, DOCS_SKELETON } from './lib/docs-skeleton.js';
 import { RESULTS_DIR } from './lib/result.js';
@@ -93,6 +93,12 @@ async function main(): Promise<void> {
   const chosen = select(opts.names, known);
   const outcomes: Outcome[] = [];
   for (const name of chosen) {
+    if (opts.quick && !moduleFollowsConvention(name)) {
+      console.log(
+        `\n######## bench ${name}: skipped in a quick run (it does not use runIfMain, so it would run full size)`,
+      );
+      continue;
+    }
     console.log(`\n######## bench ${name}${opts.quick ? ' (quick)' : ''}`);
     outcomes.push(await runOne(name, opts.quick, opts.timeoutMin));
   }

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The folder holding the benchmark modules (`bench/*.ts`). */
@@ -38,4 +38,19 @@ export function select(requested: readonly string[], known: readonly string[]): 
   if (requested.length === 0) return [...known];
   for (const r of requested) if (!known.includes(r)) throw new UnknownBenchError(r, known);
   return known.filter((k) => requested.includes(k));
+}
+
+/**
+ * Whether a benchmark module follows the harness convention (ends with `runIfMain`, so it
+ * honours `--quick` and writes quick results away from bench/results). Modules that write
+ * their result directly are still run by `npm run bench`, but not in a quick run, where they
+ * would run full size and overwrite their committed figures.
+ */
+export function followsConvention(source: string): boolean {
+  return /\brunIfMain\s*\(/.test(source);
+}
+
+/** `followsConvention` for the module `bench/NAME.ts`. */
+export function moduleFollowsConvention(name: string, dir: string = BENCH_DIR): boolean {
+  return followsConvention(readFileSync(join(dir, `${name}.ts`), 'utf8'));
 }

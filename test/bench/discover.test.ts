@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { benchNames, discover, select, UnknownBenchError } from '../../bench/lib/discover.js';
+import {
+  benchNames,
+  discover,
+  followsConvention,
+  moduleFollowsConvention,
+  select,
+  UnknownBenchError,
+} from '../../bench/lib/discover.js';
 import { isMain, optionsFromEnv } from '../../bench/lib/main.js';
 
 describe('benchmark discovery', () => {
@@ -22,6 +29,14 @@ describe('benchmark discovery', () => {
     expect(select(['c', 'a'], known)).toEqual(['a', 'c']);
     expect(() => select(['d'], known)).toThrow(UnknownBenchError);
     expect(() => select(['d'], known)).toThrow(/a, b, c/);
+  });
+
+  it('tells modules that follow the runIfMain convention from those that write results directly', () => {
+    expect(followsConvention('export async function run() {}\nawait runIfMain(import.meta.url, run);')).toBe(
+      true,
+    );
+    expect(followsConvention('printResult(r);\nwriteResult(r);')).toBe(false);
+    expect(moduleFollowsConvention('crsqlite')).toBe(true);
   });
 
   it('reads the quick flag from argv or the environment', () => {
