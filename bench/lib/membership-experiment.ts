@@ -115,7 +115,7 @@ export async function runExperiment(
   await quiet();
   for (let c = 0; c < size.cycles; c++) {
     // A new node joins through the seed; the time runs from the join request until every
-    // live node (the newcomer included) has reported it.
+    // node already in the cluster has reported it as joined.
     const fresh = await start(`n${seq}`, seq);
     seq++;
     started.push(fresh);
