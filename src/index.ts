@@ -137,6 +137,35 @@ export { seededRng } from './runtime/rng.js';
 export type { Runtime } from './runtime/runtime.js';
 export type { Scheduler, TimerHandle } from './runtime/scheduler.js';
 export { VirtualScheduler } from './runtime/virtual-scheduler.js';
+export type { AgentAdapterOptions } from './sim/adapters/agent-adapter.js';
+export { agentProtocol, SIM_SCHEMA } from './sim/adapters/agent-adapter.js';
+export { PROTOCOLS, protocolNames } from './sim/adapters/index.js';
+export type { MembershipAdapterOptions } from './sim/adapters/membership-adapter.js';
+export { membershipProtocol } from './sim/adapters/membership-adapter.js';
+export type { Checker, CheckInput, CheckResult } from './sim/checkers/index.js';
+export { ALL_CHECKERS } from './sim/checkers/index.js';
+export { SimConfigError } from './sim/errors.js';
+export type { NetworkConfig } from './sim/network-config.js';
+export { DEFAULT_NETWORK, networkConfig } from './sim/network-config.js';
+export type {
+  SimMemberState,
+  SimNode,
+  SimNodeContext,
+  SimProtocol,
+  SimQueueSize,
+  SimReporter,
+  SimWorld,
+} from './sim/protocol.js';
+export type { SimResults } from './sim/results.js';
+export type { Scenario, ScenarioEvent } from './sim/scenario.js';
+export { parseScenarioJson, validateScenario } from './sim/scenario.js';
+export type { ScenarioName } from './sim/scenarios.js';
+export { buildScenario, SCENARIO_NAMES } from './sim/scenarios.js';
+export { nodeAddr, SimNetwork } from './sim/sim-network.js';
+export type { SimulateOptions, SimulateOutput } from './sim/simulate.js';
+export { simulate } from './sim/simulate.js';
+export type { SimOptions } from './sim/simulation.js';
+export { runSimulation } from './sim/simulation.js';
 export { missingRanges, VersionBook } from './store/books.js';
 export {
   CHANGESET_FORMAT,

@@ -16,12 +16,25 @@ export interface Figure {
   runs: number;
   /** The baseline measured in the same run, if this figure is a comparison. */
   baseline?: { name: string; median: number; min: number; max: number };
-  /** `median / baseline.median` (or as `note` explains). */
+  /** `median / baseline.median`, or, when `ratioRange` is present, the median of per-repetition ratios. */
   ratio?: number;
+  /**
+   * Present when each sample was paired with the baseline sample of the same repetition: the
+   * smallest and largest of those per-repetition ratios (`ratio` is then their median). On a
+   * loaded machine paired ratios are steadier than a ratio of medians.
+   */
+  ratioRange?: { min: number; max: number };
   /** A goal from DESIGN.md, in words, e.g. ">= 0.5 x raw". */
   goal?: string;
   /** Anything a reader needs: workload, caveats, why a baseline could not run. */
   note?: string;
+  /**
+   * Optional section heading the docs table groups this figure under, e.g. "local writes".
+   * Figures without a group go in one table in the order given.
+   */
+  group?: string;
+  /** What produced the figure when a table compares implementations, e.g. "cr-sqlite 0.16 (WASM)". */
+  impl?: string;
 }
 
 /** The results of one benchmark, written to `bench/results/<name>.json`. */
@@ -33,6 +46,16 @@ export interface BenchResult {
   figures: Figure[];
   /** Baselines that could not run, with the reason (never a made-up figure). */
   skipped?: { name: string; reason: string }[];
+  /** 1-minute load average when the benchmark finished (the machine is shared; a high load inflates spreads). */
+  loadAvg1?: number;
+  /** Free-form notes about the whole run: methods, workload, environment. Rendered under the table. */
+  notes?: string[];
+  /** Wall time the whole benchmark took, in seconds. */
+  wallS?: number;
+  /** A one-line heading for the docs section, e.g. "corro store vs cr-sqlite vs raw SQLite". */
+  title?: string;
+  /** The command that reproduces the result, e.g. "npm run bench -- crsqlite". */
+  command?: string;
 }
 
 /** Median, min and max of a non-empty list of samples. */
@@ -56,9 +79,11 @@ export function newResult(name: string, figures: Figure[] = []): BenchResult {
   };
 }
 
-/** Writes `bench/results/<name>.json` and returns its path. */
-export function writeResult(result: BenchResult): string {
-  const dir = join(import.meta.dirname, '..', 'results');
+/** The folder every benchmark writes its JSON into: `bench/results/`. */
+export const RESULTS_DIR = join(import.meta.dirname, '..', 'results');
+
+/** Writes `bench/results/<name>.json` (or `<dir>/<name>.json`) and returns its path. */
+export function writeResult(result: BenchResult, dir: string = RESULTS_DIR): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${result.name}.json`);
   writeFileSync(path, JSON.stringify(result, null, 2) + '\n');
@@ -72,7 +97,7 @@ export function printResult(result: BenchResult): void {
     const base = f.baseline ? `  baseline ${f.baseline.name}: ${fmt(f.baseline.median)}` : '';
     const ratio = f.ratio !== undefined ? `  ratio ${f.ratio.toFixed(2)}` : '';
     console.log(
-      `${f.name.padEnd(48)} ${fmt(f.median).padStart(12)} ${f.unit.padEnd(10)} [${fmt(f.min)}..${fmt(f.max)}] n=${f.runs}${base}${ratio}`,
+      `${(f.impl ? `${f.name} [${f.impl}]` : f.name).padEnd(60)} ${fmt(f.median).padStart(12)} ${f.unit.padEnd(10)} [${fmt(f.min)}..${fmt(f.max)}] n=${f.runs}${base}${ratio}`,
     );
   }
   for (const s of result.skipped ?? []) console.log(`SKIPPED ${s.name}: ${s.reason}`);

@@ -30,6 +30,8 @@ export interface CreateAgentOptions {
   readonly schema: string | readonly string[];
   /** Database path; default `':memory:'`. */
   readonly storePath?: string;
+  /** Bytes from `store.serialize()` to reopen in memory (a restart in corro-sim); needs `storePath` ':memory:'. */
+  readonly serialized?: Buffer;
   /** Actor id for a new database; default random from `runtime.rng`. */
   readonly actorId?: string;
   /** Builds the channel factory once membership exists (WebRTC signals ride on it). */
@@ -165,6 +167,7 @@ export class Agent {
       schema: opts.schema,
       runtime: opts.runtime,
       ...(opts.actorId !== undefined ? { actorId: opts.actorId } : {}),
+      ...(opts.serialized !== undefined ? { serialized: opts.serialized } : {}),
     });
     try {
       const membership = createMembership({

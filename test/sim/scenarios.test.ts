@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { SCENARIO_NAMES } from '../../src/sim/scenarios.js';
+import { simulate } from '../../src/sim/simulate.js';
+import { smallRun } from './helpers.js';
+
+describe('every built-in scenario, small, on the stand-in protocol', () => {
+  for (const name of SCENARIO_NAMES) {
+    it(`${name}: fault phase then healing converges and every checker passes`, async () => {
+      const out = await simulate(
+        smallRun({ scenario: name, nodes: name === 'swarm' ? undefined : 20, seed: 3 }),
+      );
+      const failed = out.results.checks.filter((c) => !c.ok);
+      expect(failed, `${out.summary}\nreplay: ${out.replay}`).toEqual([]);
+      expect(out.results.run.convergedAfterHealMs).not.toBeNull();
+      expect(out.results.propagation.acknowledged).toBeGreaterThan(0);
+      expect(out.results.series.length).toBeGreaterThan(5);
+    });
+  }
+
+  it('crash: detects the crashed nodes and reports detection times', async () => {
+    const out = await simulate(smallRun({ scenario: 'crash' }));
+    const m = out.results.membership;
+    expect(m.crashes).toBe(2);
+    expect(m.undetected).toBe(0);
+    expect(m.firstDetection.max).toBeGreaterThan(0);
+  });
+
+  it('partition: drops packets at the cut and still converges after healing', async () => {
+    const out = await simulate(smallRun({ scenario: 'partition' }));
+    expect(out.results.traffic.totals.partitioned).toBeGreaterThan(0);
+    expect(out.results.ok).toBe(true);
+  });
+
+  it('runs a scenario file', async () => {
+    const file = JSON.stringify({
+      name: 'mine',
+      nodes: 8,
+      events: [
+        { at: 2000, do: 'crash', nodes: [3] },
+        {
+          at: 3000,
+          do: 'partition',
+          groups: [
+            [1, 2],
+            [0, 4, 5, 6, 7],
+          ],
+          oneWay: true,
+        },
+        { at: 5000, do: 'restart', nodes: [3] },
+        { at: 6000, do: 'heal' },
+      ],
+    });
+    const out = await simulate(smallRun({ scenario: 'file', scenarioJson: file, scenarioPath: 'mine.json' }));
+    expect(out.results.scenario.name).toBe('mine');
+    expect(out.results.scenario.nodes).toBe(8);
+    expect(out.results.ok).toBe(true);
+    expect(out.replay).toContain('--scenario mine.json');
+  });
+});
