@@ -68,6 +68,7 @@ export class Membership implements MembershipMessaging {
   private readonly listeners: ChangeListener[] = [];
   private messageHandler: ((from: ActorId, payload: Uint8Array) => void) | undefined;
   private leaveResolvers: (() => void)[] = [];
+  private leaveDone = false;
   private closed = false;
 
   /** Use {@link createMembership} or {@link Membership.start}. */
@@ -200,7 +201,7 @@ export class Membership implements MembershipMessaging {
 
   /** Leaves gracefully: gossips the departure and resolves after `leaveWaitMs`. Then call close(). */
   leave(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    if (this.closed || this.leaveDone) return Promise.resolve();
     return new Promise((resolve) => {
       this.leaveResolvers.push(resolve);
       this.core.leave();
@@ -242,6 +243,7 @@ export class Membership implements MembershipMessaging {
         }
         return;
       case 'leave-done':
+        this.leaveDone = true;
         this.flushLeave();
         return;
     }
