@@ -50,7 +50,16 @@ export function applyBatch(
         continue;
       }
       core.pending.remove(p.cs);
-      applyOne(core, p.cs, checked, out, arrived);
+      try {
+        // A nested better-sqlite3 transaction is a savepoint: a failure undoes only this one.
+        core.db.transaction(() => applyOne(core, p.cs, checked, out, arrived))();
+      } catch {
+        // Valid but not applicable here (say a value violating a NOT NULL or CHECK constraint).
+        // Dropped and counted, so it cannot fail every later apply; its documents reload.
+        core.docs.discardTouched();
+        core.pending.failed++;
+        continue;
+      }
       progress = true;
     }
   }
@@ -83,21 +92,19 @@ function applyOne(
       core.docs.append(c.table.name, c.doc, c.data);
     }
     hashes.push(c.info.hash);
-    arrived.add(c.info.hash);
   }
   for (const c of checked) {
     const doc = core.docs.get(c.table.name, c.doc);
     for (const rowKey of c.rowKeys) core.materialiser.materialise(c.table, doc, rowKey);
-    out.tables.add(c.table.name);
   }
   core.log.append(cs, hashes);
-  let book = core.books.get(cs.actor);
-  if (!book) {
-    book = new VersionBook();
-    core.books.set(cs.actor, book);
-  }
+  const book = new VersionBook(core.books.get(cs.actor)?.toRanges() ?? []);
   book.add(cs.version);
   core.log.saveBook(cs.actor, book);
+  // Nothing below throws: memory changes only once every write above succeeded.
+  core.books.set(cs.actor, book);
   core.hlc.receive(cs.ts);
+  for (const h of hashes) arrived.add(h);
+  for (const c of checked) out.tables.add(c.table.name);
   out.applied.push(cs);
 }

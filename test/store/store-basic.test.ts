@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeChangeset, encodeChangeset } from '../../src/store/changeset-codec.js';
 import { StoreUsageError } from '../../src/store/errors.js';
-import type { Store } from '../../src/store/store.js';
+import { Store } from '../../src/store/store.js';
 import type { CommitEvent } from '../../src/store/types.js';
-import { dump, memStore } from './helpers.js';
+import { dump, memStore, testRuntime } from './helpers.js';
 
 const open: Store[] = [];
 function store(seed: number): Store {
@@ -216,6 +216,25 @@ describe('Store basics', () => {
     expect(cs.changes.map((c) => c.table).sort()).toEqual(['kv', 'users']);
     b.apply([cs]);
     expect(dump(b)).toEqual(dump(a));
+  });
+
+  it('handles quoted table and column names, blobs and composite keys in capture and apply', () => {
+    const schema = `CREATE TABLE "my ""odd"" table" ("key; 1" BLOB NOT NULL, "k'2" TEXT NOT NULL, "v v" TEXT, PRIMARY KEY ("key; 1", "k'2"))`;
+    const a = Store.open({ path: ':memory:', schema, runtime: testRuntime(1) });
+    const b = Store.open({ path: ':memory:', schema, runtime: testRuntime(2) });
+    try {
+      const cs = a.exec(`INSERT INTO "my ""odd"" table" VALUES (x'00ff', 'it''s', 'v')`)!;
+      b.apply([cs]);
+      b.apply([b.exec(`UPDATE "my ""odd"" table" SET "v v" = 'w'`)!]);
+      a.apply(b.changesetsFor({ [b.actorId]: [[1, 1]] }));
+      const read = (s: Store) =>
+        s.query(`SELECT hex("key; 1") AS k, "k'2" AS k2, "v v" AS v FROM "my ""odd"" table"`);
+      expect(read(a)).toEqual([{ k: '00FF', k2: "it's", v: 'w' }]);
+      expect(read(b)).toEqual(read(a));
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 
   it('tables() describes the replicated tables', () => {
