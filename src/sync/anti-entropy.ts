@@ -68,6 +68,11 @@ export class AntiEntropy implements PullRequester {
     return this.pool.size;
   }
 
+  /** Sessions served now. */
+  get servedSessions(): number {
+    return this.server.active;
+  }
+
   /** Client sessions running now. */
   get activeSessions(): number {
     return this.sessions.size;
