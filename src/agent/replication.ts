@@ -32,6 +32,10 @@ export interface ReplicationDeps {
  * anti-entropy over reliable channels. It owns membership's message handler and routes
  * each payload by type (changesets, announcements, dependency requests, channel signals).
  * The simulator builds one per node; the {@link Agent} builds one over the real parts.
+ *
+ * Run membership with `relayBroadcasts: false` (the Agent does): replication passes on a
+ * changeset only when it was new here, so membership must not relay every broadcast itself
+ * (with relaying on, everything still converges, at the cost of redundant transmissions).
  */
 export class Replication {
   readonly metrics = new ReplicationMetrics();
