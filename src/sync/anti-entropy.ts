@@ -58,8 +58,8 @@ export class AntiEntropy implements PullRequester {
       (ch) => this.attach(ch),
       (ch) => this.detach(ch),
     );
-    this.server = new SyncServer(store, runtime, metrics, config, (peer, state) =>
-      this.knowledge.noteState(peer, state, store.syncState()),
+    this.server = new SyncServer(store, runtime, metrics, config, (peer, state, local) =>
+      this.knowledge.noteState(peer, state, local),
     );
   }
 
