@@ -17,7 +17,6 @@ interface DocStage {
   readonly table: CheckedChange['table'];
   readonly doc: string;
   readonly changes: Uint8Array[];
-  readonly hashes: string[];
   /** Rows the changes put, with the number of puts of each key over the whole stage. */
   readonly rows: Map<string, CheckedRow>;
 }
@@ -79,13 +78,12 @@ function stage(
     const id = `${c.table.name}\u0000${c.doc}`;
     let s = stages.get(id);
     if (!s) {
-      s = { table: c.table, doc: c.doc, changes: [], hashes: [], rows: new Map() };
+      s = { table: c.table, doc: c.doc, changes: [], rows: new Map() };
       stages.set(id, s);
     }
     // A change already present (possible only if the books were lost) is not applied twice.
     if (!arrived.has(c.info.hash) && !core.docs.get(c.table.name, c.doc).hasChange(c.info.hash)) {
       s.changes.push(c.data);
-      s.hashes.push(c.info.hash);
     }
     for (const [k, r] of c.rows) {
       const prev = s.rows.get(k);
@@ -110,8 +108,8 @@ function flush(core: StoreCore, stages: Map<string, DocStage>): void {
       doc.applyChanges(s.changes, s.rows.keys());
       // Automerge silently queues a change whose dependencies it lacks; dependencies were
       // checked above, so a queued change is a bug that must not be booked as applied.
-      for (const h of s.hashes) {
-        if (!doc.hasChange(h)) throw new ApplyInvariantError(`change ${h} was not applied to its document`);
+      if (doc.hasQueuedChanges()) {
+        throw new ApplyInvariantError(`a change of document ${s.doc} of ${s.table.name} was not applied`);
       }
       core.docs.append(s.table.name, s.doc, concat(s.changes));
     }

@@ -72,9 +72,16 @@ export function checkChangeset(cs: Changeset, tables: ReadonlyMap<string, TableI
   return out;
 }
 
+// Automerge's decodeChange gives bytes values as arrays of numbers; one tight loop (the
+// `every` + `Uint8Array.from` version was ~10% of applying single-row changesets).
 function toBytes(v: unknown): Uint8Array | undefined {
   if (v instanceof Uint8Array) return v;
-  if (Array.isArray(v) && v.every((b) => Number.isInteger(b) && b >= 0 && b < 256))
-    return Uint8Array.from(v as number[]);
-  return undefined;
+  if (!Array.isArray(v)) return undefined;
+  const out = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const b: unknown = v[i];
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255) return undefined;
+    out[i] = b;
+  }
+  return out;
 }
