@@ -1,7 +1,7 @@
 import type { CrdtDoc } from '../crdt/automerge-doc.js';
 import { VersionBook } from './books.js';
 import { StoreError } from './errors.js';
-import { type CheckedChange, checkChangeset } from './remote-check.js';
+import { type CheckedChange, type CheckedRow, checkChangeset } from './remote-check.js';
 import type { StoreCore } from './store-core.js';
 import type { Changeset } from './types.js';
 
@@ -17,8 +17,8 @@ interface DocStage {
   readonly table: CheckedChange['table'];
   readonly doc: string;
   readonly changes: Uint8Array[];
-  readonly hashes: string[];
-  readonly rowKeys: Set<string>;
+  /** Rows the changes put, with the number of puts of each key over the whole stage. */
+  readonly rows: Map<string, CheckedRow>;
 }
 
 /**
@@ -78,15 +78,17 @@ function stage(
     const id = `${c.table.name}\u0000${c.doc}`;
     let s = stages.get(id);
     if (!s) {
-      s = { table: c.table, doc: c.doc, changes: [], hashes: [], rowKeys: new Set() };
+      s = { table: c.table, doc: c.doc, changes: [], rows: new Map() };
       stages.set(id, s);
     }
     // A change already present (possible only if the books were lost) is not applied twice.
     if (!arrived.has(c.info.hash) && !core.docs.get(c.table.name, c.doc).hasChange(c.info.hash)) {
       s.changes.push(c.data);
-      s.hashes.push(c.info.hash);
     }
-    for (const k of c.rowKeys) s.rowKeys.add(k);
+    for (const [k, r] of c.rows) {
+      const prev = s.rows.get(k);
+      s.rows.set(k, prev ? { ...r, puts: prev.puts + r.puts } : r);
+    }
     hashes.push(c.info.hash);
     arrived.add(c.info.hash);
   }
@@ -95,22 +97,29 @@ function stage(
 
 /** Applies the queued changes: one Automerge call and one chunk per document, then the rows. */
 function flush(core: StoreCore, stages: Map<string, DocStage>): void {
-  const docs: { s: DocStage; doc: CrdtDoc }[] = [];
+  const docs: { s: DocStage; doc: CrdtDoc; fresh: Set<string> }[] = [];
   for (const s of stages.values()) {
     const doc = core.docs.get(s.table.name, s.doc);
+    // A key the document never held, put once in this stage, ends with exactly that value (the
+    // store only ever puts keys, never deletes them), so its row needs no read from Automerge.
+    const fresh = new Set<string>();
+    for (const [k, r] of s.rows) if (r.puts === 1 && !doc.mayHold(k)) fresh.add(k);
     if (s.changes.length > 0) {
-      doc.applyChanges(s.changes);
+      doc.applyChanges(s.changes, s.rows.keys());
       // Automerge silently queues a change whose dependencies it lacks; dependencies were
       // checked above, so a queued change is a bug that must not be booked as applied.
-      for (const h of s.hashes) {
-        if (!doc.hasChange(h)) throw new ApplyInvariantError(`change ${h} was not applied to its document`);
+      if (doc.hasQueuedChanges()) {
+        throw new ApplyInvariantError(`a change of document ${s.doc} of ${s.table.name} was not applied`);
       }
       core.docs.append(s.table.name, s.doc, concat(s.changes));
     }
-    docs.push({ s, doc });
+    docs.push({ s, doc, fresh });
   }
-  for (const { s, doc } of docs) {
-    for (const rowKey of s.rowKeys) core.materialiser.materialise(s.table, doc, rowKey);
+  for (const { s, doc, fresh } of docs) {
+    for (const [rowKey, r] of s.rows) {
+      if (fresh.has(rowKey)) core.materialiser.write(s.table, r.pk, r.value);
+      else core.materialiser.materialise(s.table, doc, rowKey, r.pk);
+    }
   }
 }
 

@@ -1,9 +1,19 @@
 import { type ChangeInfo, decodeChangeInfo } from '../crdt/automerge-doc.js';
+import type { SqlValue } from '../crdt/cell.js';
 import { decodeRowKey, docIdFor } from '../crdt/row-key.js';
-import { decodeRowValue } from '../crdt/row-value.js';
+import { decodeRowValue, type RowValue } from '../crdt/row-value.js';
 import { InvalidChangesetError } from './errors.js';
 import type { TableInfo } from './schema.js';
 import type { Changeset } from './types.js';
+
+/** One row a validated change puts: its key values, the value put, and how many puts it had. */
+export interface CheckedRow {
+  readonly pk: SqlValue[];
+  /** The value of the change's last put of this key. */
+  readonly value: RowValue;
+  /** Puts of this key in the change (a well-formed change has one). */
+  readonly puts: number;
+}
 
 /** A document change that passed validation, with the rows it touches. */
 export interface CheckedChange {
@@ -11,8 +21,8 @@ export interface CheckedChange {
   readonly doc: string;
   readonly data: Uint8Array;
   readonly info: ChangeInfo;
-  /** Row keys whose SQL rows must be rematerialised after applying. */
-  readonly rowKeys: ReadonlySet<string>;
+  /** Rows whose SQL rows must be rematerialised after applying, by row key (decoded once here). */
+  readonly rows: ReadonlyMap<string, CheckedRow>;
 }
 
 /**
@@ -37,32 +47,41 @@ export function checkChangeset(cs: Changeset, tables: ReadonlyMap<string, TableI
     }
     if (info.actor !== cs.actor)
       throw new InvalidChangesetError(`${where}: change authored by another actor ${info.actor}`);
-    const rowKeys = new Set<string>();
+    const rows = new Map<string, CheckedRow>();
     for (const op of info.ops) {
       if (op.obj !== '_root' || op.action !== 'set') {
         throw new InvalidChangesetError(`${where}: unsupported operation ${op.action} on ${op.obj}`);
       }
+      let row: CheckedRow;
       try {
-        decodeRowKey(op.key, table.primaryKey.length);
+        const pk = decodeRowKey(op.key, table.primaryKey.length);
         const bytes = toBytes(op.value);
         if (!bytes || (op.datatype !== undefined && op.datatype !== 'bytes'))
           throw new Error('row value must be bytes');
-        decodeRowValue(bytes, table.valueColumns.length);
+        const value = decodeRowValue(bytes, table.valueColumns.length);
+        row = { pk, value, puts: (rows.get(op.key)?.puts ?? 0) + 1 };
       } catch (e) {
         throw new InvalidChangesetError(`${where}: bad row in table ${c.table}: ${(e as Error).message}`);
       }
       if (docIdFor(op.key) !== c.doc)
         throw new InvalidChangesetError(`${where}: row stored in the wrong document`);
-      rowKeys.add(op.key);
+      rows.set(op.key, row);
     }
-    out.push({ table, doc: c.doc, data: c.data, info, rowKeys });
+    out.push({ table, doc: c.doc, data: c.data, info, rows });
   }
   return out;
 }
 
+// Automerge's decodeChange gives bytes values as arrays of numbers; one tight loop (the
+// `every` + `Uint8Array.from` version was ~10% of applying single-row changesets).
 function toBytes(v: unknown): Uint8Array | undefined {
   if (v instanceof Uint8Array) return v;
-  if (Array.isArray(v) && v.every((b) => Number.isInteger(b) && b >= 0 && b < 256))
-    return Uint8Array.from(v as number[]);
-  return undefined;
+  if (!Array.isArray(v)) return undefined;
+  const out = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const b: unknown = v[i];
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255) return undefined;
+    out[i] = b;
+  }
+  return out;
 }
