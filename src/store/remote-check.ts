@@ -1,16 +1,18 @@
 import { type ChangeInfo, decodeChangeInfo } from '../crdt/automerge-doc.js';
-import type { SqlValue } from '../crdt/cell.js';
 import { decodeRowKey, docIdFor } from '../crdt/row-key.js';
-import { decodeRowValue, type RowValue } from '../crdt/row-value.js';
+import { decodeRowValue } from '../crdt/row-value.js';
 import { InvalidChangesetError } from './errors.js';
 import type { TableInfo } from './schema.js';
 import type { Changeset } from './types.js';
 
-/** One row a validated change puts: its key values, the value put, and how many puts it had. */
+/** One row a validated change puts. */
 export interface CheckedRow {
-  readonly pk: SqlValue[];
-  /** The value of the change's last put of this key. */
-  readonly value: RowValue;
+  /**
+   * The value of the change's last put of this key, as Automerge decoded it (validated). Kept
+   * as is and converted only when written: per-row copies and decoded keys for a whole call of
+   * large changesets raised the applier's RSS per row at rest (measured, docs/architecture.md).
+   */
+  readonly value: unknown;
   /** Puts of this key in the change (a well-formed change has one). */
   readonly puts: number;
 }
@@ -20,7 +22,8 @@ export interface CheckedChange {
   readonly table: TableInfo;
   readonly doc: string;
   readonly data: Uint8Array;
-  readonly info: ChangeInfo;
+  /** The change's hash and dependencies (its decoded ops are dropped after validation). */
+  readonly info: Pick<ChangeInfo, 'hash' | 'deps'>;
   /** Rows whose SQL rows must be rematerialised after applying, by row key (decoded once here). */
   readonly rows: ReadonlyMap<string, CheckedRow>;
 }
@@ -54,12 +57,12 @@ export function checkChangeset(cs: Changeset, tables: ReadonlyMap<string, TableI
       }
       let row: CheckedRow;
       try {
-        const pk = decodeRowKey(op.key, table.primaryKey.length);
+        decodeRowKey(op.key, table.primaryKey.length);
         const bytes = toBytes(op.value);
         if (!bytes || (op.datatype !== undefined && op.datatype !== 'bytes'))
           throw new Error('row value must be bytes');
-        const value = decodeRowValue(bytes, table.valueColumns.length);
-        row = { pk, value, puts: (rows.get(op.key)?.puts ?? 0) + 1 };
+        decodeRowValue(bytes, table.valueColumns.length);
+        row = { value: op.value, puts: (rows.get(op.key)?.puts ?? 0) + 1 };
       } catch (e) {
         throw new InvalidChangesetError(`${where}: bad row in table ${c.table}: ${(e as Error).message}`);
       }
@@ -67,14 +70,15 @@ export function checkChangeset(cs: Changeset, tables: ReadonlyMap<string, TableI
         throw new InvalidChangesetError(`${where}: row stored in the wrong document`);
       rows.set(op.key, row);
     }
-    out.push({ table, doc: c.doc, data: c.data, info, rows });
+    out.push({ table, doc: c.doc, data: c.data, info: { hash: info.hash, deps: info.deps }, rows });
   }
   return out;
 }
 
 // Automerge's decodeChange gives bytes values as arrays of numbers; one tight loop (the
 // `every` + `Uint8Array.from` version was ~10% of applying single-row changesets).
-function toBytes(v: unknown): Uint8Array | undefined {
+/** A validated row value's bytes (see {@link CheckedRow.value}). */
+export function toBytes(v: unknown): Uint8Array | undefined {
   if (v instanceof Uint8Array) return v;
   if (!Array.isArray(v)) return undefined;
   const out = new Uint8Array(v.length);

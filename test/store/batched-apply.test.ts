@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_STAGED_BYTES } from '../../src/store/remote-apply.js';
 import type { Store } from '../../src/store/store.js';
 import { dump, memStore } from './helpers.js';
 
@@ -64,5 +65,25 @@ describe('batched remote apply', () => {
     a.apply(copy.changesetsFor({ [copy.actorId]: [[1, 1]] }));
     expect(dump(a)).toEqual(dump(copy));
     expect(a.query<{ name: string }>('SELECT name FROM users WHERE id = 5')[0]?.name).toBe('changed');
+  });
+
+  it('a call larger than the staging bound is applied in several stages with the same result', () => {
+    const a = store(10);
+    const big = 'x'.repeat(3000);
+    const css = [];
+    let bytes = 0;
+    // Each round rewrites the same rows, so a row is new in the first stage and seen in later ones.
+    for (let round = 0; bytes <= 2 * MAX_STAGED_BYTES; round++) {
+      const cs = a.transaction((tx) => {
+        for (let i = 0; i < 200; i++)
+          tx.exec('INSERT OR REPLACE INTO users (id, name) VALUES (?, ?)', [i, `${round}${big}`]);
+      })!;
+      for (const c of cs.changes) bytes += c.data.length;
+      css.push(cs);
+    }
+    expect(css.length).toBeGreaterThan(2);
+    const b = store(11);
+    expect(b.apply(css).applied).toHaveLength(css.length);
+    expect(dump(b)).toEqual(dump(a));
   });
 });
