@@ -11,6 +11,8 @@
  *  - simulator cost: real ms per simulated node-second at 1000 nodes.
  */
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { LIFEGUARD_OFF } from '../src/membership/config.js';
 import type { Membership } from '../src/membership/membership.js';
 import { monotonicMs } from '../src/runtime/real-runtime.js';
@@ -19,6 +21,13 @@ import { allSeeAll, NodeProcess, waitFor } from '../test/membership/processes.js
 import { type Figure, newResult, printResult, summarize, writeResult } from './lib/result.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+// A forced GC makes heap figures meaningful; the npm script cannot pass --expose-gc.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+function heapUsed(): number {
+  gc();
+  return process.memoryUsage().heapUsed;
+}
 const figures: Figure[] = [];
 const skipped: { name: string; reason: string }[] = [];
 
@@ -119,8 +128,14 @@ function converge(c: TestCluster, maxMs: number): boolean {
   return done();
 }
 
-function simTraffic(n: number): { packets: number; bytes: number; realMsPerNodeSecond: number } {
-  const c = makeCluster(n, { seed: n, config: { joinRetryBaseMs: 200 } });
+function simTraffic(n: number): {
+  packets: number;
+  bytes: number;
+  realMsPerNodeSecond: number;
+  heapBytesPerNode: number;
+} {
+  const heap0 = heapUsed();
+  const c = makeCluster(n, { seed: n, record: false, config: { joinRetryBaseMs: 200 } });
   if (!converge(c, 600_000)) throw new Error(`sim ${n} did not converge`);
   // Let the join news use up its transmits before measuring.
   c.sched.runFor(60_000);
@@ -135,6 +150,9 @@ function simTraffic(n: number): { packets: number; bytes: number; realMsPerNodeS
     packets: summarize(p).median,
     bytes: summarize(b).median,
     realMsPerNodeSecond: realMs / (n * (windowMs / 1000)),
+    // Heap growth while the cluster is alive, per node, after a forced GC; it includes the
+    // network's in-flight packets.
+    heapBytesPerNode: (heapUsed() - heap0) / n,
   };
 }
 
@@ -179,6 +197,8 @@ async function main(): Promise<void> {
   });
 
   console.log('membership bench: simulated ...');
+  // Warm-up: load and compile everything once, so the first size's heap figure is not one-time cost.
+  simTraffic(5);
   for (const n of [10, 50, 200]) {
     const t = simTraffic(n);
     const note =
@@ -190,6 +210,9 @@ async function main(): Promise<void> {
     figure(`sim: bytes sent per node, ${n} nodes`, 'bytes/s', [t.bytes], { note });
     figure(`sim cost: real ms per simulated node-second, ${n} nodes`, 'ms', [t.realMsPerNodeSecond], {
       note: 'steady state, sealed packets, this machine (shared, loaded)',
+    });
+    figure(`sim memory: heap per node, ${n} nodes`, 'bytes', [t.heapBytesPerNode], {
+      note: 'heapUsed growth / n after 3 min of virtual time, forced GC; each node holds all n members, so this grows with n',
     });
   }
   const fpOn: number[] = [];

@@ -4,7 +4,12 @@
  * memberlist does not have are corro's and say so.
  */
 
-/** Every tunable of the membership protocol. Times are in ms, sizes in bytes. */
+/**
+ * Every tunable of the membership protocol. Times are in ms, sizes in bytes. Every field must be
+ * a finite number; `indirectChecks`, `gossipToTheDeadMs`, `pushPullIntervalMs`,
+ * `deadRetentionMs` and `leaveWaitMs` may be 0, all others must be above 0
+ * ({@link resolveConfig} throws {@link MembershipConfigError} otherwise).
+ */
 export interface MembershipConfig {
   /**
    * Time between two probes of one member each, ms. Scaled by the local health multiplier:

@@ -1,6 +1,7 @@
 import { realRuntime } from '../runtime/real-runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ActorId } from '../store/types.js';
+import { parseAddr } from '../transport/address.js';
 import { Keyring } from '../transport/keyring.js';
 import { Sealer } from '../transport/seal.js';
 import type { Transport } from '../transport/transport.js';
@@ -34,6 +35,11 @@ export interface MembershipIdentityOptions extends Partial<MembershipConfig> {
   meta?: Record<string, string>;
   /** Nonce source for sealing (tests); defaults to node:crypto. */
   nonce?: (n: number) => Uint8Array;
+  /**
+   * The address announced to other members, when it differs from the bound one (binding
+   * `0.0.0.0:7946` behind NAT or in a container). Default: the transport's `localAddr`.
+   */
+  advertiseAddr?: string;
 }
 
 /** Options of {@link createMembership}: a transport and a runtime to bind the core to. */
@@ -68,6 +74,7 @@ export class Membership implements MembershipMessaging {
   private readonly listeners: ChangeListener[] = [];
   private messageHandler: ((from: ActorId, payload: Uint8Array) => void) | undefined;
   private leaveResolvers: (() => void)[] = [];
+  private leaveDone = false;
   private closed = false;
 
   /** Use {@link createMembership} or {@link Membership.start}. */
@@ -76,7 +83,21 @@ export class Membership implements MembershipMessaging {
     private readonly runtime: Runtime,
     opts: MembershipIdentityOptions,
   ) {
-    const { actorId, bootstrap, clusterName, keys, plaintext, preset, meta, nonce, ...overrides } = opts;
+    const {
+      actorId,
+      bootstrap,
+      clusterName,
+      keys,
+      plaintext,
+      preset,
+      meta,
+      nonce,
+      advertiseAddr,
+      ...overrides
+    } = opts;
+    if (advertiseAddr !== undefined && !parseAddr(advertiseAddr)) {
+      throw new MembershipUsageError(`advertiseAddr "${advertiseAddr}" must be host:port or [v6]:port`);
+    }
     this.config = resolveConfig(preset, overrides);
     if (actorId !== undefined && !isActorId(actorId)) {
       throw new MembershipUsageError(`actorId must be 32 lowercase hex characters; got "${actorId}"`);
@@ -102,7 +123,7 @@ export class Membership implements MembershipMessaging {
       {
         config: this.config,
         actorId: this.actorId,
-        addr: transport.localAddr,
+        addr: advertiseAddr ?? transport.localAddr,
         clusterName: cluster,
         meta: m,
         bootstrap: bootstrap ?? [],
@@ -200,7 +221,7 @@ export class Membership implements MembershipMessaging {
 
   /** Leaves gracefully: gossips the departure and resolves after `leaveWaitMs`. Then call close(). */
   leave(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    if (this.closed || this.leaveDone) return Promise.resolve();
     return new Promise((resolve) => {
       this.leaveResolvers.push(resolve);
       this.core.leave();
@@ -242,6 +263,7 @@ export class Membership implements MembershipMessaging {
         }
         return;
       case 'leave-done':
+        this.leaveDone = true;
         this.flushLeave();
         return;
     }

@@ -71,6 +71,27 @@ describe('Membership API', () => {
     expect(a.keyring).toBeUndefined();
   });
 
+  it('advertises advertiseAddr instead of the bound address when given', () => {
+    const sched = new VirtualScheduler();
+    const net = new MemoryNetwork(sched, seededRng(1));
+    const rt = { clock: sched.clock, rng: seededRng(1), scheduler: sched };
+    const m = createMembership({
+      transport: net.bind('10.0.0.1:1'),
+      runtime: rt,
+      plaintext: true,
+      advertiseAddr: '192.0.2.7:7946',
+    });
+    expect(m.members()[0]!.addr).toBe('192.0.2.7:7946');
+    expect(() =>
+      createMembership({
+        transport: net.bind('10.0.0.2:1'),
+        runtime: rt,
+        plaintext: true,
+        advertiseAddr: 'x',
+      }),
+    ).toThrow(MembershipUsageError);
+  });
+
   it('after close, sends are refused and setMeta throws', async () => {
     const sched = new VirtualScheduler();
     const net = new MemoryNetwork(sched, seededRng(1));

@@ -27,6 +27,8 @@ export function makeCluster(
     config?: Partial<MembershipConfig>;
     net?: MemoryNetworkOptions;
     plaintext?: boolean;
+    /** Record change events in `changes` (default true; benchmarks turn it off). */
+    record?: boolean;
   } = {},
 ): TestCluster {
   const seed = opts.seed ?? 1;
@@ -49,7 +51,9 @@ export function makeCluster(
         ...opts.config,
         ...overrides,
       });
-      m.on('change', (change) => c.changes.push({ at: sched.now(), observer: m.actorId, change }));
+      if (opts.record !== false) {
+        m.on('change', (change) => c.changes.push({ at: sched.now(), observer: m.actorId, change }));
+      }
       c.nodes.push(m);
       return m;
     },

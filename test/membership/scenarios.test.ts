@@ -67,6 +67,8 @@ describe('leave', () => {
     c.sched.runFor(2000);
     await Promise.resolve();
     expect(done).toBe(true);
+    // A second leave after the first completed resolves at once.
+    await v.leave();
     await v.close();
     c.sched.runFor(60_000);
     for (const o of others) expect(stateOf(o, v)).toBe('left');
