@@ -1,4 +1,3 @@
-import type { Runtime } from '../runtime/runtime.js';
 import type { ActorId, Changeset } from '../store/types.js';
 import type { ReplicationMetrics } from './metrics.js';
 import type { ReplicaStore } from './replica-store.js';
@@ -26,12 +25,11 @@ export function hlcPhysicalMs(ts: number): number {
 /**
  * Applies remote changesets to the store, never throwing: a batch the store refuses is
  * retried one changeset at a time so one bad changeset cannot block good ones; refused
- * ones are dropped and counted. Records the receive lag of every applied changeset.
+ * ones are dropped and counted.
  */
 export class Applier {
   constructor(
     private readonly store: ReplicaStore,
-    private readonly runtime: Runtime,
     private readonly metrics: ReplicationMetrics,
   ) {}
 
@@ -62,14 +60,12 @@ export class Applier {
     const result = this.store.apply(changesets);
     const byKey = new Map<string, Changeset>();
     for (const cs of changesets) byKey.set(changesetKey(cs.actor, cs.version), cs);
-    const now = this.runtime.clock.now();
     const fresh: Changeset[] = [];
     for (const a of result.applied) {
       const key = changesetKey(a.actor, a.version);
       const cs = byKey.get(key);
       this.metrics.applied++;
       if (cs) {
-        this.metrics.lag.record(now - hlcPhysicalMs(cs.ts));
         fresh.push(cs);
         byKey.delete(key);
       }

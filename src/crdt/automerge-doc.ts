@@ -61,7 +61,17 @@ export function decodeChangeInfo(bytes: Uint8Array): ChangeInfo {
  * same" nested map concurrently would create two objects and lose per-column merge.
  */
 export class CrdtDoc {
-  private constructor(private readonly h: Backend) {}
+  /**
+   * Every key the document may hold: a superset (a put that was rolled back stays listed), never
+   * missing a key the document holds. Answers "never written" without calling Automerge, which
+   * lets remote apply skip reading back a new row (measured in docs/architecture.md). Costs
+   * roughly 60-100 bytes per row.
+   */
+  private readonly known: Set<string>;
+
+  private constructor(private readonly h: Backend) {
+    this.known = new Set(h.keys('_root'));
+  }
 
   /** A new empty document whose local changes are authored by `actor` (hex). */
   static create(actor: string): CrdtDoc {
@@ -73,14 +83,15 @@ export class CrdtDoc {
    * order they were produced.
    */
   static load(actor: string, bytes: Uint8Array): CrdtDoc {
-    const doc = CrdtDoc.create(actor);
-    if (bytes.length > 0) doc.h.loadIncremental(bytes);
-    return doc;
+    const h = A.getBackend(A.init({ actor: actor as A.ActorId }));
+    if (bytes.length > 0) h.loadIncremental(bytes);
+    return new CrdtDoc(h);
   }
 
   /** Every concurrent bytes value of `key` in Automerge's op order (the winner last). */
   getAllBytes(key: string): Uint8Array[] {
     const out: Uint8Array[] = [];
+    if (!this.known.has(key)) return out;
     for (const v of this.h.getAll('_root', key)) if (v[0] === 'bytes') out.push(v[1]);
     return out;
   }
@@ -88,6 +99,12 @@ export class CrdtDoc {
   /** Writes a bytes value (part of the pending local change until {@link commit}). */
   putBytes(key: string, value: Uint8Array): void {
     this.h.put('_root', key, value, 'bytes');
+    this.known.add(key);
+  }
+
+  /** Whether the document may hold `key`; `false` means it was never written. */
+  mayHold(key: string): boolean {
+    return this.known.has(key);
   }
 
   /**
@@ -107,14 +124,29 @@ export class CrdtDoc {
     this.h.rollback();
   }
 
-  /** Applies a remote change. The caller checks dependencies first (Automerge would queue it silently). */
-  applyChange(change: Uint8Array): void {
-    this.h.applyChanges([change]);
+  /**
+   * Applies remote changes in one call (Automerge orders them by their dependencies; one call per
+   * document is much cheaper than one per change, docs/architecture.md). The caller checks
+   * dependencies first: Automerge would queue a change with missing dependencies silently.
+   * `keys` must list every key the changes put (the caller decoded them to validate them).
+   */
+  applyChanges(changes: Uint8Array[], keys: Iterable<string>): void {
+    this.h.applyChanges(changes);
+    for (const k of keys) this.known.add(k);
   }
 
-  /** Whether the document contains the change with this hash. */
+  /**
+   * Whether the document contains the change with this hash. Uses `getMissingDeps`, ~3 us,
+   * where `getChangeMetaByHash` took 13-60 us (measured, docs/architecture.md); exact because
+   * corro never leaves a change queued in a document (see {@link hasQueuedChanges}).
+   */
   hasChange(hash: string): boolean {
-    return this.h.getChangeMetaByHash(hash) !== null;
+    return this.h.getMissingDeps([hash]).length === 0;
+  }
+
+  /** Whether Automerge holds changes it could not apply yet for lack of their dependencies. */
+  hasQueuedChanges(): boolean {
+    return this.h.getMissingDeps([]).length > 0;
   }
 
   /** The current heads (hashes of the changes nothing else depends on yet). */

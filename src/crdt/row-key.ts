@@ -39,6 +39,9 @@ function tag(v: SqlValue): string {
 }
 
 const INT_RE = /^-?\d{1,19}$/;
+// Computed once: `2n ** 63n` per call was a measurable share of remote apply.
+const INT_MIN = -(2n ** 63n);
+const INT_MAX_EXCL = 2n ** 63n;
 const HEX_RE = /^(?:[0-9a-f]{2})*$/;
 
 /**
@@ -63,7 +66,7 @@ export function decodeRowKey(rowKey: string, arity: number): SqlValue[] {
       case 'i': {
         if (!INT_RE.test(body)) throw new RowKeyError('bad integer in row key');
         const n = BigInt(body);
-        if (n < -(2n ** 63n) || n >= 2n ** 63n) throw new RowKeyError('integer out of range in row key');
+        if (n < INT_MIN || n >= INT_MAX_EXCL) throw new RowKeyError('integer out of range in row key');
         out.push(n);
         break;
       }

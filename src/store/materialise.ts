@@ -4,6 +4,7 @@ import { isPresent } from '../crdt/causal-length.js';
 import type { SqlValue } from '../crdt/cell.js';
 import { decodeRowKey } from '../crdt/row-key.js';
 import { readRow } from '../crdt/row-ops.js';
+import type { RowValue } from '../crdt/row-value.js';
 import type { TableInfo } from './schema.js';
 import { quoteIdent } from './sql-text.js';
 
@@ -28,10 +29,23 @@ export class Materialiser {
     this.selects.clear();
   }
 
-  /** Makes the SQL row of `rowKey` match the document. */
-  materialise(table: TableInfo, doc: CrdtDoc, rowKey: string): void {
-    const pk = decodeRowKey(rowKey, table.primaryKey.length);
-    const row = readRow(doc, rowKey, table.valueColumns.length);
+  /**
+   * Makes the SQL row of `rowKey` match the document. `pk` is the key's decoded values when the
+   * caller has them (decoding again cost ~10% of remote apply).
+   */
+  materialise(table: TableInfo, doc: CrdtDoc, rowKey: string, pk?: readonly SqlValue[]): void {
+    this.write(
+      table,
+      pk ?? decodeRowKey(rowKey, table.primaryKey.length),
+      readRow(doc, rowKey, table.valueColumns.length),
+    );
+  }
+
+  /**
+   * Makes the SQL row of `pk` match `row`, the merged document value of its key (`undefined`
+   * when never written).
+   */
+  write(table: TableInfo, pk: readonly SqlValue[], row: RowValue | undefined): void {
     if (!row || !isPresent(row.cl)) {
       this.deleteStmt(table).run(...pk);
       return;

@@ -58,14 +58,19 @@ export class AntiEntropy implements PullRequester {
       (ch) => this.attach(ch),
       (ch) => this.detach(ch),
     );
-    this.server = new SyncServer(store, runtime, metrics, config, (peer, state) =>
-      this.knowledge.noteState(peer, state, store.syncState()),
+    this.server = new SyncServer(store, runtime, metrics, config, (peer, state, local) =>
+      this.knowledge.noteState(peer, state, local),
     );
   }
 
   /** Open channels (for metrics). */
   get channels(): number {
     return this.pool.size;
+  }
+
+  /** Sessions served now. */
+  get servedSessions(): number {
+    return this.server.active;
   }
 
   /** Client sessions running now. */

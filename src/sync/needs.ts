@@ -20,6 +20,7 @@ export function normalizeRanges(ranges: readonly VersionRange[]): VersionRange[]
 /** The versions a book says are applied: `[1, max]` minus the gaps. */
 export function haveRanges(book: ActorBook): VersionRange[] {
   if (book.max < 1) return [];
+  if (book.gaps.length === 0) return [[1, book.max]];
   return subtractRanges([[1, book.max]], book.gaps);
 }
 
@@ -53,6 +54,11 @@ export function computeNeeds(local: SyncState, remote: SyncState): Needs {
   const out: Record<string, VersionRange[]> = {};
   for (const [actor, rbook] of Object.entries(remote.books)) {
     const lbook = local.books[actor];
+    if (lbook && lbook.gaps.length === 0 && rbook.gaps.length === 0) {
+      // The common case: no gaps on either side, only the tail can be missing.
+      if (rbook.max > lbook.max) out[actor] = [[lbook.max + 1, rbook.max]];
+      continue;
+    }
     const have = haveRanges(rbook);
     const need = lbook ? subtractRanges(have, haveRanges(lbook)) : have;
     if (need.length > 0) out[actor] = need;

@@ -28,8 +28,8 @@ export class SyncServer {
     private readonly runtime: Runtime,
     private readonly metrics: ReplicationMetrics,
     private readonly config: SyncConfig,
-    /** Told about each client's sync state (peer knowledge). */
-    private readonly onClientState: (peer: Channel['peer'], state: SyncState) => void,
+    /** Told about each client's sync state and ours (peer knowledge). */
+    private readonly onClientState: (peer: Channel['peer'], state: SyncState, local: SyncState) => void,
   ) {}
 
   /** Sessions being served now. */
@@ -47,8 +47,9 @@ export class SyncServer {
     this.end(key);
     this.metrics.syncServed++;
     this.sessions.set(key, { channel: ch, timer: this.expiry(key) });
-    this.onClientState(ch.peer, msg.state);
-    this.send(ch, encodeMessage({ type: WireCode.SyncState, sid: msg.sid, state: this.store.syncState() }));
+    const local = this.store.syncState();
+    this.onClientState(ch.peer, msg.state, local);
+    this.send(ch, encodeMessage({ type: WireCode.SyncState, sid: msg.sid, state: local }));
   }
 
   onPull(ch: Channel, msg: SyncPullMsg): void {

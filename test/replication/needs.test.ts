@@ -104,6 +104,29 @@ describe('range arithmetic', () => {
     expect(haveRanges({ max: 0, gaps: [] })).toEqual([]);
   });
 
+  it('computeNeeds equals the set difference of what each side has (with and without gaps)', () => {
+    const book = fc
+      .tuple(
+        fc.integer({ min: 0, max: 40 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 40 }), fc.nat(3)), { maxLength: 3 }),
+      )
+      .map(([max, gs]) => ({
+        max,
+        gaps: normalizeRanges(gs.map(([a, d]) => [a, a + d] as const).filter(([, b]) => b <= max)),
+      }));
+    fc.assert(
+      fc.property(book, book, fc.boolean(), (lb, rb, localKnows) => {
+        const local: SyncState = { actor: A as ActorId, books: localKnows ? { [B]: lb } : {} };
+        const remote: SyncState = { actor: B as ActorId, books: { [B]: rb } };
+        const has = (bk: typeof lb) => new Set(expand(haveRanges(bk)));
+        const mine = localKnows ? has(lb) : new Set<number>();
+        const want = [...has(rb)].filter((v) => !mine.has(v)).sort((x, y) => x - y);
+        expect(expand(computeNeeds(local, remote)[B] ?? [])).toEqual(want);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('takeNeeds cuts bounded chunks that together are the whole', () => {
     const needs = {
       [A]: [

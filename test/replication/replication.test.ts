@@ -24,6 +24,12 @@ describe('replication over fake membership, in virtual time', () => {
     expect(sum(m.map((x) => x.duplicates))).toBeGreaterThan(0);
     expect(sum(m.map((x) => x.relayed))).toBe(11);
     expect(sum(m.map((x) => x.syncPulled))).toBe(0);
+    // Receive lag: the 3 eagerly pushed peers applied it one link latency (5 ms) after the
+    // commit; the others a gossip round (200 ms) or more later.
+    const lags = m.slice(1).map((x) => x.lag.maxMs);
+    expect(m.slice(1).every((x) => x.lag.count === 1)).toBe(true);
+    expect(lags.filter((l) => l === 5).length).toBe(3);
+    expect(lags.filter((l) => l !== 5).every((l) => l >= 200)).toBe(true);
   });
 
   it('missing dependencies are requested from the sender directly', () => {

@@ -146,14 +146,15 @@ describe('durability', () => {
     const a = memStore(1);
     const b = memStore(2);
     const cs = writeSome(a, 0, 5);
-    const orig = Materialiser.prototype.materialise;
-    Materialiser.prototype.materialise = () => {
+    // Every row write of remote apply goes through Materialiser.write (materialise calls it too).
+    const orig = Materialiser.prototype.write;
+    Materialiser.prototype.write = () => {
       throw new Error('io error');
     };
     try {
       expect(() => b.apply(cs)).toThrow('io error');
     } finally {
-      Materialiser.prototype.materialise = orig;
+      Materialiser.prototype.write = orig;
     }
     expect(b.syncState().books).toEqual({});
     expect(dump(b)).toEqual(dump(memStore(3)));
