@@ -7,8 +7,11 @@ import type { Runtime } from '../runtime/runtime.js';
 import { Store } from '../store/store.js';
 import type { StoreTx } from '../store/store-options.js';
 import type { Changeset, CommitEvent, SqlParams } from '../store/types.js';
+import { type Subscription, SubscriptionManager } from '../subscriptions/manager.js';
+import { storeSubscriptionSource } from '../subscriptions/store-source.js';
+import type { SubscribeOptions } from '../subscriptions/types.js';
 import type { ChannelFactory } from '../transport/channel.js';
-import { DataChannelFactory } from '../transport/channel-datachannel.js';
+import { DataChannelFactory, releaseDataChannels } from '../transport/channel-datachannel.js';
 import type { Transport } from '../transport/transport.js';
 import {
   type AgentConfig,
@@ -92,6 +95,8 @@ export class Agent {
   private readonly memberListeners = new Set<ChangeListener>();
   private readonly commitListeners = new Set<(e: CommitEvent) => void>();
   private closing: Promise<void> | undefined;
+  /** Created on the first `subscribe`: a read connection on the database file and the manager. */
+  private subscriptions: { manager: SubscriptionManager; close(): void } | undefined;
 
   private constructor(
     /** The local store (reads, writes, bookkeeping). */
@@ -102,6 +107,10 @@ export class Agent {
     private readonly runtime: Runtime,
     replication: Partial<ReplicationConfig> | undefined,
     private readonly closeFlushMs: number,
+    /** The database file (for subscriptions' read connection); undefined when in memory. */
+    private readonly dbFile: string | undefined,
+    /** Whether this agent uses native WebRTC channels, released when it closes. */
+    private readonly nativeChannels: boolean,
   ) {
     this.replication = new Replication({
       messaging: membership,
@@ -149,7 +158,16 @@ export class Agent {
         bindAddress: channelBindAddress(config),
         connectTimeoutMs: config.channel?.connectTimeoutMs,
       });
-      return new Agent(store, m, channels, runtime, config.replication, config.closeFlushMs ?? 2000);
+      return new Agent(
+        store,
+        m,
+        channels,
+        runtime,
+        config.replication,
+        config.closeFlushMs ?? 2000,
+        join(config.dataDir, DB_FILE),
+        true,
+      );
     } catch (err) {
       await membership?.close();
       store.close();
@@ -184,6 +202,8 @@ export class Agent {
         opts.runtime,
         opts.replication,
         opts.closeFlushMs ?? 2000,
+        opts.storePath && opts.storePath !== ':memory:' ? opts.storePath : undefined,
+        false,
       );
     } catch (err) {
       store.close();
@@ -217,6 +237,34 @@ export class Agent {
   query<T = Record<string, unknown>>(sql: string, params?: SqlParams): T[] {
     this.assertOpen();
     return this.store.query<T>(sql, params);
+  }
+
+  /**
+   * A live query over the local copy: the current rows, an end-of-query marker, then
+   * insert / update / delete events (change ids contiguous per subscription) for local and
+   * remote writes alike. Identical SQL and parameters share one query run; resume with
+   * `opts.from`. Needs a file-backed store (the default of {@link Agent.start}); throws
+   * {@link AgentConfigError} for an in-memory one, and the subscription errors for bad SQL.
+   */
+  subscribe(sql: string, params?: SqlParams, opts?: SubscribeOptions): Subscription {
+    this.assertOpen();
+    if (!this.subscriptions) {
+      if (!this.dbFile) {
+        throw new AgentConfigError(
+          'agent.subscribe needs a file-backed store: use Agent.start, or Agent.create with storePath',
+        );
+      }
+      const source = storeSubscriptionSource(this.store, this.dbFile);
+      const manager = new SubscriptionManager(source, this.runtime);
+      this.subscriptions = {
+        manager,
+        close: () => {
+          manager.close();
+          source.close();
+        },
+      };
+    }
+    return this.subscriptions.manager.subscribe(sql, params, opts);
   }
 
   /** The cluster as this node sees it, this node included. */
@@ -279,7 +327,11 @@ export class Agent {
     await this.membership.leave();
     this.replication.close();
     await this.membership.close();
+    this.subscriptions?.close();
     this.store.close();
+    // node-datachannel keeps the process alive until its native threads are released; this
+    // is a no-op while another agent in the process still uses them.
+    if (this.nativeChannels) releaseDataChannels();
   }
 
   private assertOpen(): void {

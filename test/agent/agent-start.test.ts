@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.js';
 import { AgentConfigError } from '../../src/agent/errors.js';
+import type { QueryEvent } from '../../src/subscriptions/types.js';
 import { releaseDataChannels } from '../../src/transport/channel-datachannel.js';
 import { SCHEMA } from './memory-cluster.js';
 
@@ -82,6 +83,20 @@ describe('Agent.start', () => {
           tx.exec('INSERT INTO kv (id, owner, note) VALUES (?, ?, ?)', [i, 'b', 'y'.repeat(30)]);
       });
       expect(await until(() => a.query('SELECT * FROM kv').length === 299)).toBe(true);
+      // A live query on one node hears about a write made on the other.
+      const sub = b.subscribe('SELECT id, owner FROM kv WHERE id >= ?', [1000]);
+      const events: QueryEvent[] = [];
+      const reading = (async () => {
+        for await (const e of sub) events.push(e);
+      })();
+      expect(await until(() => events.some((e) => 'eoq' in e))).toBe(true);
+      a.exec('INSERT INTO kv (id, owner) VALUES (1000, ?)', ['a']);
+      expect(await until(() => events.some((e) => 'change' in e))).toBe(true);
+      expect(events.find((e) => 'change' in e)).toMatchObject({
+        change: ['insert', expect.any(Number), [1000, 'a'], 1],
+      });
+      sub.close();
+      await reading;
       expect(a.metrics().replication.syncPulled).toBeGreaterThan(0);
     } finally {
       await Promise.all([a.close(), b.close()]);
