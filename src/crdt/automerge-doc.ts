@@ -61,17 +61,7 @@ export function decodeChangeInfo(bytes: Uint8Array): ChangeInfo {
  * same" nested map concurrently would create two objects and lose per-column merge.
  */
 export class CrdtDoc {
-  /**
-   * Every key the document may hold: a superset (a put that was rolled back stays listed), never
-   * missing a key the document holds. Answers "never written" without calling Automerge, which
-   * lets remote apply skip reading back a new row (measured in docs/architecture.md). Costs
-   * roughly 60-100 bytes per row.
-   */
-  private readonly known: Set<string>;
-
-  private constructor(private readonly h: Backend) {
-    this.known = new Set(h.keys('_root'));
-  }
+  private constructor(private readonly h: Backend) {}
 
   /** A new empty document whose local changes are authored by `actor` (hex). */
   static create(actor: string): CrdtDoc {
@@ -91,7 +81,6 @@ export class CrdtDoc {
   /** Every concurrent bytes value of `key` in Automerge's op order (the winner last). */
   getAllBytes(key: string): Uint8Array[] {
     const out: Uint8Array[] = [];
-    if (!this.known.has(key)) return out;
     for (const v of this.h.getAll('_root', key)) if (v[0] === 'bytes') out.push(v[1]);
     return out;
   }
@@ -99,12 +88,15 @@ export class CrdtDoc {
   /** Writes a bytes value (part of the pending local change until {@link commit}). */
   putBytes(key: string, value: Uint8Array): void {
     this.h.put('_root', key, value, 'bytes');
-    this.known.add(key);
   }
 
-  /** Whether the document may hold `key`; `false` means it was never written. */
+  /**
+   * Whether the document holds a value for `key` (corro never deletes keys, so `false` means
+   * never written). ~3.5 us for an absent key. A JS set of keys answered this without Automerge
+   * but raised the applier's RSS by ~600 bytes per row (measured, docs/architecture.md).
+   */
   mayHold(key: string): boolean {
-    return this.known.has(key);
+    return this.h.getAll('_root', key).length > 0;
   }
 
   /**
@@ -128,11 +120,9 @@ export class CrdtDoc {
    * Applies remote changes in one call (Automerge orders them by their dependencies; one call per
    * document is much cheaper than one per change, docs/architecture.md). The caller checks
    * dependencies first: Automerge would queue a change with missing dependencies silently.
-   * `keys` must list every key the changes put (the caller decoded them to validate them).
    */
-  applyChanges(changes: Uint8Array[], keys: Iterable<string>): void {
+  applyChanges(changes: Uint8Array[]): void {
     this.h.applyChanges(changes);
-    for (const k of keys) this.known.add(k);
   }
 
   /**

@@ -49,16 +49,19 @@ export function applyBatch(
 ): BatchOutcome {
   const out: BatchOutcome = { applied: [], pending: [], tables: new Set() };
   const arrived = new Set<string>();
+  // Dependencies are per document (each is its own Automerge document), so what this call
+  // accepted is keyed by document and hash: a change may only count on its own document's.
+  const accepted = new Set<string>();
   const stages = new Map<string, DocStage>();
   const books = new Map<string, VersionBook>();
   let staged = 0;
   for (const { cs, checked } of batch) {
-    const missing = missingDeps(core, checked, arrived);
+    const missing = missingDeps(core, checked, accepted);
     if (missing.length > 0) {
       if (core.pending.add(cs, missing)) out.pending.push(cs);
       continue;
     }
-    stage(core, cs, checked, stages, arrived);
+    stage(core, cs, checked, stages, arrived, accepted);
     for (const c of checked) staged += c.data.length;
     if (staged >= MAX_STAGED_BYTES) {
       flush(core, stages);
@@ -90,6 +93,7 @@ function stage(
   checked: readonly CheckedChange[],
   stages: Map<string, DocStage>,
   arrived: Set<string>,
+  accepted: Set<string>,
 ): void {
   const hashes: string[] = [];
   for (const c of checked) {
@@ -100,7 +104,8 @@ function stage(
       stages.set(id, s);
     }
     // A change already present (possible only if the books were lost) is not applied twice.
-    if (!arrived.has(c.info.hash) && !core.docs.get(c.table.name, c.doc).hasChange(c.info.hash)) {
+    const scoped = docHashKey(c, c.info.hash);
+    if (!accepted.has(scoped) && !core.docs.get(c.table.name, c.doc).hasChange(c.info.hash)) {
       s.changes.push(c.data);
     }
     for (const [k, r] of c.rows) {
@@ -109,6 +114,7 @@ function stage(
     }
     hashes.push(c.info.hash);
     arrived.add(c.info.hash);
+    accepted.add(scoped);
   }
   core.log.append(cs, hashes);
 }
@@ -123,7 +129,7 @@ function flush(core: StoreCore, stages: Map<string, DocStage>): void {
     const fresh = new Set<string>();
     for (const [k, r] of s.rows) if (r.puts === 1 && !doc.mayHold(k)) fresh.add(k);
     if (s.changes.length > 0) {
-      doc.applyChanges(s.changes, s.rows.keys());
+      doc.applyChanges(s.changes);
       // Automerge silently queues a change whose dependencies it lacks; dependencies were
       // checked above, so a queued change is a bug that must not be booked as applied.
       if (doc.hasQueuedChanges()) {
@@ -185,7 +191,7 @@ function retryPending(core: StoreCore, out: BatchOutcome, arrived: Set<string>):
 
 /**
  * The dependency hashes of a changeset's changes that neither their documents hold nor
- * `accepted` (changes accepted earlier in the same call) contains.
+ * `accepted` (changes accepted earlier in the same call, keyed by {@link docHashKey}) contains.
  */
 export function missingDeps(
   core: StoreCore,
@@ -195,7 +201,9 @@ export function missingDeps(
   const missing: string[] = [];
   for (const c of checked) {
     const doc = core.docs.get(c.table.name, c.doc);
-    for (const dep of c.info.deps) if (!accepted?.has(dep) && !doc.hasChange(dep)) missing.push(dep);
+    for (const dep of c.info.deps) {
+      if (!accepted?.has(docHashKey(c, dep)) && !doc.hasChange(dep)) missing.push(dep);
+    }
   }
   return missing;
 }
@@ -209,7 +217,7 @@ function applyOne(
 ): void {
   const stages = new Map<string, DocStage>();
   const local = new Set<string>();
-  stage(core, cs, checked, stages, local);
+  stage(core, cs, checked, stages, local, new Set());
   flush(core, stages);
   const book = new VersionBook(core.books.get(cs.actor)?.toRanges() ?? []);
   book.add(cs.version);
@@ -220,6 +228,11 @@ function applyOne(
   for (const h of local) arrived.add(h);
   for (const c of checked) out.tables.add(c.table.name);
   out.applied.push(cs);
+}
+
+/** Key of a change hash within its document, for the per-call `accepted` set. */
+function docHashKey(c: CheckedChange, hash: string): string {
+  return `${c.table.name}\u0000${c.doc}\u0000${hash}`;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { CrdtDoc } from '../../src/crdt/automerge-doc.js';
+import { docIdFor, encodeRowKey } from '../../src/crdt/row-key.js';
+import { encodeRowValue } from '../../src/crdt/row-value.js';
 import { MAX_STAGED_BYTES } from '../../src/store/remote-apply.js';
 import type { Store } from '../../src/store/store.js';
+import type { ActorId, Changeset, HlcTimestamp, Version } from '../../src/store/types.js';
 import { dump, memStore } from './helpers.js';
 
 const open: Store[] = [];
@@ -85,5 +89,31 @@ describe('batched remote apply', () => {
     const b = store(11);
     expect(b.apply(css).applied).toHaveLength(css.length);
     expect(dump(b)).toEqual(dump(a));
+  });
+
+  it('a change counting on a change of another document accepted in the same call waits as pending', () => {
+    const actor = 'ab'.repeat(16) as ActorId;
+    const k1 = encodeRowKey([1n]);
+    let k2 = encodeRowKey([2n]);
+    for (let i = 2n; docIdFor(k2) === docIdFor(k1); i++) k2 = encodeRowKey([i]);
+    const value = encodeRowValue({ cl: 1, cols: [{ value: 'x', version: 1 }] });
+    const d = CrdtDoc.create(actor);
+    d.putBytes(k1, value);
+    const c1 = d.commit()!;
+    // Same Automerge document, so c2 depends on c1, but its rows live in another corro document.
+    d.putBytes(k2, value);
+    const c2 = d.commit()!;
+    d.free();
+    const cs = (version: number, doc: string, data: Uint8Array): Changeset => ({
+      actor,
+      version: version as Version,
+      ts: 1 as HlcTimestamp,
+      changes: [{ table: 'users', doc, data }],
+    });
+    const b = store(12);
+    const r = b.apply([cs(1, docIdFor(k1), c1.change), cs(2, docIdFor(k2), c2.change)]);
+    expect(r.applied.map((x) => x.version)).toEqual([1]);
+    expect(r.pending.map((p) => p.missing)).toEqual([[c1.hash]]);
+    expect(b.query('SELECT id FROM users')).toEqual([{ id: 1 }]);
   });
 });
