@@ -61,6 +61,7 @@ const ACTIONS = new Set([
   'crash',
   'restart',
   'pause',
+  'slow',
   'resume',
   'leave',
   'join',
