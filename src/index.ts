@@ -15,6 +15,15 @@
  * agent.on('commit', (e) => console.log(e.source, e.tables));
  * console.log(agent.query('SELECT * FROM services'), agent.members().length);
  * await agent.close();
+ *
+ * // The store alone (no network):
+ * import { Store } from 'corro';
+ * const schema = 'CREATE TABLE services (name TEXT NOT NULL PRIMARY KEY, host TEXT, port INTEGER)';
+ * const a = Store.open({ path: 'a.db', schema });
+ * const b = Store.open({ path: ':memory:', schema });
+ * const cs = a.exec('INSERT INTO services VALUES (?, ?, ?)', ['api', 'host-a', 8080]);
+ * if (cs) b.apply([cs]); // any order, duplicates allowed
+ * b.query('SELECT * FROM services'); // [{ name: 'api', host: 'host-a', port: 8080 }]
  * ```
  * @packageDocumentation
  */

@@ -1,4 +1,4 @@
-import { Applier } from '../broadcast/applier.js';
+import { Applier, hlcPhysicalMs } from '../broadcast/applier.js';
 import { Broadcaster } from '../broadcast/broadcaster.js';
 import { decodeMessage } from '../broadcast/codec.js';
 import type { SignalMsg } from '../broadcast/messages.js';
@@ -32,6 +32,10 @@ export interface ReplicationDeps {
  * anti-entropy over reliable channels. It owns membership's message handler and routes
  * each payload by type (changesets, announcements, dependency requests, channel signals).
  * The simulator builds one per node; the {@link Agent} builds one over the real parts.
+ *
+ * Run membership with `relayBroadcasts: false` (the Agent does): replication passes on a
+ * changeset only when it was new here, so membership must not relay every broadcast itself
+ * (with relaying on, everything still converges, at the cost of redundant transmissions).
  */
 export class Replication {
   readonly metrics = new ReplicationMetrics();
@@ -43,7 +47,7 @@ export class Replication {
   constructor(private readonly deps: ReplicationDeps) {
     this.config = resolveReplicationConfig(deps.config);
     const { messaging, store, runtime, channels } = deps;
-    const applier = new Applier(store, runtime, this.metrics);
+    const applier = new Applier(store, this.metrics);
     let broadcaster: Broadcaster | undefined;
     this.antiEntropy = new AntiEntropy(
       messaging,
@@ -67,8 +71,15 @@ export class Replication {
     this.broadcaster = broadcaster;
     messaging.onMessage((from, payload) => this.onPayload(from, payload));
     store.onCommit((e: CommitEvent) => {
-      if (this.closed || e.source !== 'local') return;
-      for (const cs of e.changesets) broadcaster.publishLocal(cs);
+      if (this.closed) return;
+      if (e.source === 'local') {
+        for (const cs of e.changesets) broadcaster.publishLocal(cs);
+        return;
+      }
+      // Receive lag: the writer's HLC commit time to the moment the rows changed here, for
+      // every path (gossip, dependency replies, pending changesets completed, anti-entropy).
+      const now = runtime.clock.now();
+      for (const cs of e.changesets) this.metrics.lag.record(now - hlcPhysicalMs(cs.ts));
     });
   }
 
@@ -87,6 +98,7 @@ export class Replication {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.broadcaster.close();
     this.antiEntropy.close();
     this.deps.channels.close();
   }

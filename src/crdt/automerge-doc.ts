@@ -112,6 +112,14 @@ export class CrdtDoc {
     this.h.applyChanges([change]);
   }
 
+  /**
+   * Applies several remote changes in one call (Automerge orders them by their dependencies).
+   * One call per document is much cheaper than one per change (docs/architecture.md).
+   */
+  applyChanges(changes: Uint8Array[]): void {
+    this.h.applyChanges(changes);
+  }
+
   /** Whether the document contains the change with this hash. */
   hasChange(hash: string): boolean {
     return this.h.getChangeMetaByHash(hash) !== null;

@@ -17,14 +17,10 @@ export function newActorId(rng: Rng): ActorId {
 
 /** 16 bytes to an actor id. */
 export function bytesToActorId(b: Uint8Array): ActorId {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += (b[i] as number).toString(16).padStart(2, '0');
-  return s as ActorId;
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') as ActorId;
 }
 
 /** An actor id to its 16 bytes. */
 export function actorIdToBytes(id: ActorId): Uint8Array {
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) out[i] = Number.parseInt(id.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  return Buffer.from(id, 'hex');
 }

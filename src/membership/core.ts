@@ -315,9 +315,11 @@ export class MembershipCore {
         this.states.alive(m.id, m.addr, m.incarnation, m.meta);
         return;
       case 'suspect':
+        this.correctStale(m.id, m.incarnation, from);
         this.states.suspect(m.id, m.incarnation, m.from);
         return;
       case 'dead':
+        this.correctStale(m.id, m.incarnation, from);
         this.states.dead(m.id, m.incarnation, m.from, false);
         return;
       case 'left':
@@ -334,6 +336,12 @@ export class MembershipCore {
         this.fx.notify({ type: 'message', from: sender, payload: m.payload });
         return;
     }
+  }
+
+  /** Answers a claim at an old incarnation with our newer news, straight to its sender. */
+  private correctStale(id: ActorId, incarnation: number, from: string): void {
+    const newer = this.states.newerNews(id, incarnation);
+    if (newer) this.sendMessages(from, [newer], false);
   }
 
   private onUserBroadcast(origin: ActorId, seq: number, payload: Uint8Array, raw: Uint8Array): void {

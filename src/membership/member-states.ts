@@ -179,6 +179,25 @@ export class MemberStates {
     else this.suspect(e.id, e.incarnation, this.self.actorId);
   }
 
+  /**
+   * When a suspect or dead claim about `id` carries an incarnation older than ours, the sender
+   * holds a stale view (it missed a refutation: gossip reaches almost, not quite, every member).
+   * Returns our newer news about `id` to send back to it, or undefined. Without this, a member
+   * that missed a refutation would keep suspecting at the old incarnation, which the suspected
+   * member ignores, and declare it dead.
+   */
+  newerNews(id: ActorId, incarnation: number): Uint8Array | undefined {
+    const r = this.table.get(id);
+    if (!r || r.incarnation <= incarnation) return undefined;
+    if (r.state === 'alive') {
+      return encodeMessage({ type: 'alive', id, addr: r.addr, incarnation: r.incarnation, meta: r.meta });
+    }
+    if (r.state === 'left') return encodeMessage({ type: 'left', id, incarnation: r.incarnation });
+    const from = this.self.actorId;
+    const type = r.state === 'dead' ? 'dead' : 'suspect';
+    return encodeMessage({ type, id, incarnation: r.incarnation, from });
+  }
+
   /** Queues this node's current alive message. */
   queueAlive(): void {
     const s = this.self;

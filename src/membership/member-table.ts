@@ -31,6 +31,7 @@ export class MemberTable {
   private liveCache: MemberRecord[] | undefined;
   private deadCache: MemberRecord[] | undefined;
 
+  /** @param self this node's id (excluded from the live and dead lists). */
   constructor(readonly self: ActorId) {}
 
   /** Number of records (any state). */
@@ -38,6 +39,7 @@ export class MemberTable {
     return this.byId.size;
   }
 
+  /** The record of `id`, if known. */
   get(id: ActorId): MemberRecord | undefined {
     return this.byId.get(id);
   }

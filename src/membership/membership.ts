@@ -269,6 +269,18 @@ function guard(fn: () => void): void {
 /**
  * Binds the membership core to any transport and runtime: the in-memory network with a
  * VirtualScheduler in tests and corro-sim, or UDP with the real runtime. Starts at once.
+ *
+ * @example
+ * ```ts
+ * const sched = new VirtualScheduler();
+ * const net = new MemoryNetwork(sched, seededRng(1), { latencyMs: () => 5 });
+ * const runtime = (i: number) => ({ clock: sched.clock, rng: seededRng(deriveSeed(1, i)), scheduler: sched });
+ * const a = createMembership({ transport: net.bind('10.0.0.1:7946'), runtime: runtime(0), plaintext: true });
+ * const b = createMembership({
+ *   transport: net.bind('10.0.0.2:7946'), runtime: runtime(1), plaintext: true, bootstrap: ['10.0.0.1:7946'],
+ * });
+ * sched.runFor(5_000); // a and b now list each other as alive
+ * ```
  */
 export function createMembership(opts: CreateMembershipOptions): Membership {
   const { transport, runtime, ...rest } = opts;

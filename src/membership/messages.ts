@@ -142,9 +142,13 @@ const isId = (v: unknown): v is Uint8Array => v instanceof Uint8Array && v.lengt
 const isAddr = (v: unknown): v is string =>
   typeof v === 'string' && v.length > 0 && v.length <= MAX_ADDR_CHARS && /:\d{1,5}$/.test(v);
 
+const EMPTY_META: Meta = Object.freeze({});
+
 /** Validates a metadata map; returns a clean copy or undefined. */
 export function validMeta(v: unknown, maxBytes: number): Meta | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) return undefined;
+  // Fast path: most members carry little or no metadata.
+  if (Object.keys(v).length === 0) return EMPTY_META;
   const out: Record<string, string> = Object.create(null);
   let n = 0;
   let bytes = 0;

@@ -13,7 +13,7 @@ import type { ActorId, Changeset, DocChange, HlcTimestamp, Version } from './typ
 export const CHANGESET_FORMAT = 1;
 /** Largest encoded changeset accepted: 32 MiB. */
 export const MAX_CHANGESET_BYTES = 32 * 1024 * 1024;
-/** Most document changes in one changeset (tables touched x 16 documents each). */
+/** Most document changes in one changeset (tables touched x `DOCS_PER_TABLE` documents each). */
 export const MAX_CHANGES_PER_CHANGESET = 4096;
 /** Longest table name accepted from a peer, in characters. */
 export const MAX_TABLE_NAME_CHARS = 256;

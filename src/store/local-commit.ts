@@ -3,6 +3,8 @@ import { docIdFor } from '../crdt/row-key.js';
 import { writeLocalRow } from '../crdt/row-ops.js';
 import { VersionBook } from './books.js';
 import type { Captured } from './capture.js';
+import { MAX_CHANGES_PER_CHANGESET, MAX_CHANGESET_BYTES } from './changeset-codec.js';
+import { StoreUsageError } from './errors.js';
 import type { StoreCore } from './store-core.js';
 import type { Changeset, DocChange, Version } from './types.js';
 
@@ -50,6 +52,14 @@ export function commitLocal(core: StoreCore, captured: Captured): LocalCommit | 
     tables.add(t.table);
   }
   if (changes.length === 0) return null;
+  let bytes = 0;
+  for (const c of changes) bytes += c.data.length;
+  if (bytes > MAX_CHANGESET_BYTES || changes.length > MAX_CHANGES_PER_CHANGESET) {
+    // Peers would refuse it (see changeset-codec.ts); refuse it here, before anything commits.
+    throw new StoreUsageError(
+      `the transaction changed too much (${bytes} bytes in ${changes.length} document changes; limits ${MAX_CHANGESET_BYTES} bytes, ${MAX_CHANGES_PER_CHANGESET} changes): split it into smaller transactions. Nothing was committed.`,
+    );
+  }
   const own = core.books.get(core.actor);
   const book = new VersionBook(own?.toRanges() ?? []);
   const version = (book.max + 1) as Version;

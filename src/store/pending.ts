@@ -24,6 +24,8 @@ export class PendingSet {
   private totalBytes = 0;
   /** Changesets refused at the bound since the store opened. */
   dropped = 0;
+  /** Pending changesets that became applicable but failed to apply (dropped) since open. */
+  failed = 0;
 
   constructor(
     private readonly log: ChangesetLog,

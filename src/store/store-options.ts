@@ -59,6 +59,8 @@ export interface StoreStats {
   readonly pendingBytes: number;
   /** Pending changesets refused at the pending bound since open. */
   readonly droppedPending: number;
+  /** Pending changesets that failed to apply once their dependencies arrived (e.g. a constraint violation), dropped. */
+  readonly failedPending: number;
   /** Exceptions thrown by `onCommit` listeners (caught and counted). */
   readonly listenerErrors: number;
 }

@@ -1,4 +1,4 @@
-import Database, { type Database as Db, type Statement } from 'better-sqlite3';
+import Database, { type Database as Db } from 'better-sqlite3';
 import { realRuntime } from '../runtime/real-runtime.js';
 import { randomBytes } from '../runtime/rng.js';
 import type { VersionBook } from './books.js';
@@ -15,14 +15,15 @@ import {
   StoreUsageError,
 } from './errors.js';
 import { HybridClock } from './hlc.js';
-import { createCaptureTriggers, createInternalTables, STORE_FORMAT } from './internal-tables.js';
+import { createInternalTables, STORE_FORMAT } from './internal-tables.js';
 import { commitLocal, type LocalCommit } from './local-commit.js';
 import { Materialiser } from './materialise.js';
-import { planMigration } from './migrate.js';
 import { PendingSet } from './pending.js';
 import { applyBatch } from './remote-apply.js';
 import { type CheckedChange, checkChangeset } from './remote-check.js';
-import { introspect, parseSchema, type Schema, type TableInfo } from './schema.js';
+import { parseSchema, type Schema } from './schema.js';
+import { applySchema, describeTable } from './schema-apply.js';
+import { readStatement, runStatement } from './sql-exec.js';
 import { StatementCache } from './statement-cache.js';
 import type { StoreCore } from './store-core.js';
 import type {
@@ -43,9 +44,6 @@ import type {
   SyncState,
   VersionRange,
 } from './types.js';
-
-const FORBIDDEN_IN_EXEC =
-  /^\s*(BEGIN|COMMIT|END|ROLLBACK(?!\s+TO)|CREATE|DROP|ALTER|ATTACH|DETACH|VACUUM)\b/i;
 
 /**
  * A replicated SQLite store. Write with ordinary SQL through {@link Store.exec} or
@@ -348,7 +346,7 @@ export class Store {
 
   /** The replicated tables with their columns and primary key. */
   tables(): TableDescription[] {
-    return [...this.core.tables.values()].map(describe);
+    return [...this.core.tables.values()].map(describeTable);
   }
 
   /**
@@ -392,6 +390,7 @@ export class Store {
       pendingChangesets: this.core.pending.size,
       pendingBytes: this.core.pending.bytes,
       droppedPending: this.core.pending.dropped,
+      failedPending: this.core.pending.failed,
       listenerErrors: this.listenerErrors,
     };
   }
@@ -407,38 +406,11 @@ export class Store {
   }
 
   private run(sql: string, params: SqlParams | undefined): ExecResult {
-    if (FORBIDDEN_IN_EXEC.test(sql)) {
-      throw new StoreUsageError(
-        'exec() runs data statements; use store.migrate() for schema changes and store.transaction() for transactions',
-      );
-    }
-    let stmt: Statement;
-    try {
-      stmt = this.stmts.get(sql);
-    } catch (e) {
-      if (params === undefined && /more than one statement/.test((e as Error).message)) {
-        this.db.exec(sql);
-        return { changes: 0, lastInsertRowid: 0 };
-      }
-      throw e;
-    }
-    const args = toArgs(params);
-    if (stmt.reader) {
-      stmt.all(...args);
-      return { changes: 0, lastInsertRowid: 0 };
-    }
-    const r = stmt.run(...args);
-    return { changes: r.changes, lastInsertRowid: r.lastInsertRowid };
+    return runStatement(this.db, this.stmts, sql, params);
   }
 
   private read<T>(sql: string, params: SqlParams | undefined): T[] {
-    const stmt = this.stmts.get(sql);
-    if (!stmt.reader || !stmt.readonly) {
-      throw new StoreUsageError(
-        'query() runs read-only statements that return rows; use exec() or transaction() for writes',
-      );
-    }
-    return stmt.all(...toArgs(params)) as T[];
+    return readStatement<T>(this.stmts, sql, params);
   }
 
   private emit(e: CommitEvent): void {
@@ -461,40 +433,4 @@ export class Store {
   private assertOpen(): void {
     if (this.closed) throw new StoreClosedError();
   }
-}
-
-function toArgs(params: SqlParams | undefined): unknown[] {
-  if (params === undefined) return [];
-  return Array.isArray(params) ? [...params] : [params];
-}
-
-/** Creates or migrates the user schema and (re)creates capture triggers, inside the caller's transaction. */
-function applySchema(db: Db, schema: Schema, text: readonly string[]): void {
-  const plan = planMigration(introspect(db), schema);
-  for (const stmt of plan) {
-    try {
-      db.exec(stmt);
-    } catch (e) {
-      throw new MigrationError('', 'sqlite', `migration statement failed (${stmt}): ${(e as Error).message}`);
-    }
-  }
-  for (const t of schema.tables) createCaptureTriggers(db, t);
-  db.prepare('INSERT OR REPLACE INTO __corro_meta (key, value) VALUES (?, ?)').run(
-    'schema',
-    JSON.stringify(text),
-  );
-}
-
-function describe(t: TableInfo): TableDescription {
-  return {
-    name: t.name,
-    columns: t.columns.map((c) => ({
-      name: c.name,
-      type: c.type,
-      notNull: c.notNull,
-      defaultSql: c.defaultSql,
-      primaryKey: c.pk > 0,
-    })),
-    primaryKey: [...t.primaryKey],
-  };
 }

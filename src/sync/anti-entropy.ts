@@ -68,6 +68,11 @@ export class AntiEntropy implements PullRequester {
     return this.pool.size;
   }
 
+  /** Sessions served now. */
+  get servedSessions(): number {
+    return this.server.active;
+  }
+
   /** Client sessions running now. */
   get activeSessions(): number {
     return this.sessions.size;
@@ -146,7 +151,9 @@ export class AntiEntropy implements PullRequester {
 
   private afterRound(r: SessionResult | undefined): void {
     if (this.closed || this.timer) return;
-    const found = r !== undefined && (r.pulled > 0 || r.needed > 0);
+    // Only progress resets the backoff: a peer that keeps offering versions we cannot apply
+    // (e.g. for a table our schema lacks) must not make us hammer it every second.
+    const found = r !== undefined && r.pulled > 0;
     const b = nextBackoff(
       this.runtime.rng,
       this.currentMs,

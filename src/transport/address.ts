@@ -9,7 +9,7 @@ export class AddressError extends Error {
 
 /** Splits `host:port` / `[v6]:port`; returns undefined when malformed. */
 export function parseAddr(addr: string): { host: string; port: number } | undefined {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(addr);
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(addr);
   if (!m) return undefined;
   const port = Number(m[3]);
   if (port > 65535) return undefined;

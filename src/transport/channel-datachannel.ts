@@ -1,4 +1,5 @@
 import ndc from 'node-datachannel';
+import { BoundedSet } from '../broadcast/bounded-set.js';
 import { encodeMessage } from '../broadcast/codec.js';
 import type { SignalMsg } from '../broadcast/messages.js';
 import { WireCode } from '../broadcast/wire-codes.js';
@@ -77,6 +78,8 @@ interface Attempt {
 export class DataChannelFactory implements ChannelFactory {
   private readonly attempts = new Map<string, Attempt>();
   private readonly channels = new Set<DataChannel>();
+  /** Connection ids already set up or given up, so late duplicate offers are ignored. */
+  private readonly finished = new BoundedSet(256);
   private incoming: (ch: Channel) => void = (ch) => ch.close();
   private closed = false;
   private readonly connectTimeoutMs: number;
@@ -155,6 +158,10 @@ export class DataChannelFactory implements ChannelFactory {
       known.answered = true;
       known.retry?.cancel();
       this.safely(known, () => known.pc.setRemoteDescription(msg.sdp, 'answer'));
+      return;
+    }
+    if (!known && this.finished.has(msg.cid)) {
+      this.droppedSignals++;
       return;
     }
     if (known) {
@@ -255,6 +262,7 @@ export class DataChannelFactory implements ChannelFactory {
   }
 
   private finish(a: Attempt, ch: Channel): void {
+    this.finished.add(a.cid);
     a.timeout.cancel();
     a.retry?.cancel();
     this.attempts.delete(a.cid);
@@ -264,6 +272,7 @@ export class DataChannelFactory implements ChannelFactory {
   }
 
   private fail(a: Attempt): void {
+    this.finished.add(a.cid);
     a.timeout.cancel();
     a.retry?.cancel();
     if (this.attempts.get(a.cid) === a) this.attempts.delete(a.cid);

@@ -29,6 +29,8 @@ export class MemoryChannelNetwork {
   private readonly canReach: (from: ActorId, to: ActorId) => boolean;
   readonly connectTimeoutMs: number;
   readonly maxMessageBytes: number;
+  /** Channels opened (both ends count as one), for tests and traffic figures. */
+  channelsOpened = 0;
   /** Messages and bytes delivered, for traffic figures. */
   messages = 0;
   bytes = 0;
@@ -94,6 +96,7 @@ class MemoryChannelFactory implements ChannelFactory {
         net.scheduler.after(Math.max(0, net.connectTimeoutMs - rtt), () => done(undefined));
         return;
       }
+      net.channelsOpened++;
       const a = new MemoryChannel(net, this.actor, peer);
       const b = new MemoryChannel(net, peer, this.actor);
       a.other = b;

@@ -73,3 +73,21 @@ describe('agents on the in-memory network, in virtual time', () => {
     await c.drive(Promise.all(c.agents.slice(1).map((x) => x.close())));
   });
 });
+
+describe('large changesets through the real store', () => {
+  it('a 400-row transaction (too large for one packet) is announced and pulled by everyone', async () => {
+    const c = memoryCluster(4, 9, { syncMinIntervalMs: 3_600_000, syncMaxIntervalMs: 3_600_000 });
+    expect(c.sched.runUntilTrue(c.allSeeAll, 60_000)).toBe(true);
+    const [a] = c.agents as [Agent];
+    const cs = a.transaction((tx) => {
+      for (let i = 0; i < 400; i++)
+        tx.exec('INSERT INTO kv (id, owner, n, note) VALUES (?, ?, ?, ?)', [i, 'big', i, 'x'.repeat(20)]);
+    });
+    expect(cs).not.toBeNull();
+    expect(c.sched.runUntilTrue(c.identical, 30_000)).toBe(true);
+    expect(a.metrics().replication.announcesSent).toBeGreaterThan(0);
+    const pulled = c.agents.reduce((s, x) => s + (x.metrics().replication.syncPulled ?? 0), 0);
+    expect(pulled).toBe(3);
+    await c.drive(Promise.all(c.agents.map((x) => x.close())));
+  });
+});

@@ -73,6 +73,34 @@ describe('core: suspicion with Lifeguard confirmations', () => {
   });
 });
 
+describe('core: stale views are corrected', () => {
+  it('a suspicion at an older incarnation is answered with the newer alive, straight to its sender', () => {
+    const h = makeCore();
+    const [a, b] = h.addMembers(3);
+    h.deliver(a!, '10.0.0.1:1', [{ type: 'alive', id: a!, addr: '10.0.0.1:1', incarnation: 3, meta: {} }]);
+    h.sent.length = 0;
+    h.deliver(b!, '10.0.0.2:1', [{ type: 'suspect', id: a!, incarnation: 2, from: b! }]);
+    expect(h.sent).toEqual([
+      {
+        to: '10.0.0.2:1',
+        messages: [{ type: 'alive', id: a, addr: '10.0.0.1:1', incarnation: 3, meta: {} }],
+      },
+    ]);
+    h.deliver(b!, '10.0.0.2:1', [{ type: 'dead', id: h.self, incarnation: 0, from: b! }]);
+    expect(h.core.incarnation).toBe(1);
+    h.sent.length = 0;
+    h.deliver(b!, '10.0.0.2:1', [{ type: 'suspect', id: h.self, incarnation: 0, from: b! }]);
+    expect(h.sent[0]).toMatchObject({
+      to: '10.0.0.2:1',
+      messages: [{ type: 'alive', id: h.self, incarnation: 1 }],
+    });
+    // A current claim gets no such answer.
+    h.sent.length = 0;
+    h.deliver(b!, '10.0.0.2:1', [{ type: 'suspect', id: a!, incarnation: 3, from: b! }]);
+    expect(h.sent).toEqual([]);
+  });
+});
+
 describe('core: refutation and the buddy system', () => {
   it('a suspicion about this node is refuted with a higher incarnation, and awareness rises', () => {
     const h = makeCore();

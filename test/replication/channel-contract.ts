@@ -12,6 +12,8 @@ export interface ChannelEnv {
   fb: ChannelFactory;
   /** Waits until `pred` holds (virtual or real time); false on timeout. */
   waitFor(pred: () => boolean, maxMs: number): Promise<boolean>;
+  /** Factory used for the unanswered open (may have a shorter timeout); default `fa`. */
+  fNobody?: ChannelFactory;
   /** Size of a "large" message this implementation must carry. */
   largeBytes: number;
 }
@@ -29,7 +31,7 @@ export function channelContract(setup: () => Promise<ChannelEnv>, teardown: () =
       if (ch) ca = ch;
       else failed = true;
     });
-    expect(await env.waitFor(() => (ca !== undefined && cb !== undefined) || failed, 20_000)).toBe(true);
+    expect(await env.waitFor(() => (ca !== undefined && cb !== undefined) || failed, 30_000)).toBe(true);
     expect(failed).toBe(false);
     return { ca: ca as Channel, cb: cb as Channel };
   }
@@ -109,7 +111,7 @@ export function channelContract(setup: () => Promise<ChannelEnv>, teardown: () =
     const env = await setup();
     try {
       let result: Channel | undefined | 'pending' = 'pending';
-      env.fa.open(env.nobody, (ch) => {
+      (env.fNobody ?? env.fa).open(env.nobody, (ch) => {
         result = ch;
       });
       expect(await env.waitFor(() => result !== 'pending', 30_000)).toBe(true);

@@ -36,19 +36,21 @@ describe('node-datachannel channel on loopback (contract)', () => {
         }, 1);
         return true;
       };
-      const mk = (actor: ActorId) =>
+      // Generous timeout: the machine running the tests may be heavily loaded.
+      const mk = (actor: ActorId, connectTimeoutMs = 20_000) =>
         new DataChannelFactory({
           actorId: actor,
           runtime: realRuntime(),
           sendSignal: signal(actor),
-          connectTimeoutMs: 3000,
+          connectTimeoutMs,
         });
       const fa = mk(A);
       const fb = mk(B);
       byActor.set(A, fa);
       byActor.set(B, fb);
-      factories = [fa, fb];
-      return { a: A, b: B, nobody: C, fa, fb, waitFor, largeBytes: 1024 * 1024 };
+      const fNobody = mk('d'.repeat(32) as ActorId, 2000);
+      factories = [fa, fb, fNobody];
+      return { a: A, b: B, nobody: C, fa, fb, fNobody, waitFor, largeBytes: 1024 * 1024 };
     },
     async () => {
       for (const f of factories) f.close();

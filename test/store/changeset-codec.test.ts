@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DOCS_PER_TABLE } from '../../src/crdt/row-key.js';
 import { decodeChangeset, encodeChangeset } from '../../src/store/changeset-codec.js';
 import { ChangesetDecodeError } from '../../src/store/errors.js';
 import type { ActorId, Changeset, HlcTimestamp, Version } from '../../src/store/types.js';
@@ -14,7 +15,7 @@ const changeset: fc.Arbitrary<Changeset> = fc.record({
   changes: fc.uniqueArray(
     fc.record({
       table: fc.string({ minLength: 1, maxLength: 20 }),
-      doc: fc.integer({ min: 0, max: 15 }).map((d) => d.toString(16).padStart(2, '0')),
+      doc: fc.integer({ min: 0, max: DOCS_PER_TABLE - 1 }).map((d) => d.toString(16).padStart(2, '0')),
       data: fc.uint8Array({ minLength: 1, maxLength: 64 }),
     }),
     { minLength: 1, maxLength: 5, selector: (c) => `${c.table}\u0000${c.doc}` },

@@ -107,13 +107,12 @@ describe('hostile changesets', () => {
     ['non-canonical key', () => forged('kv', '[ "sa","sb"]', goodRow)],
     [
       'row in the wrong document',
-      () =>
-        forged('kv', encodeRowKey(['a', 'b']), goodRow, {
-          doc:
-            docIdFor(encodeRowKey(['a', 'c'])) === docIdFor(encodeRowKey(['a', 'b']))
-              ? '0f'
-              : docIdFor(encodeRowKey(['a', 'c'])),
-        }),
+      () => {
+        const k = encodeRowKey(['a', 'b']);
+        return forged('kv', k, goodRow, {
+          doc: ['00', '01', '02', '03'].find((d) => d !== docIdFor(k)) as string,
+        });
+      },
     ],
     [
       'unknown column',
@@ -139,6 +138,39 @@ describe('hostile changesets', () => {
     const good = store(3).exec("INSERT INTO kv VALUES ('q', 'r', 1)")!;
     expect(() => b.apply([good, make()])).toThrow(InvalidChangesetError);
     expect(a0(b)).toEqual(before);
+  });
+
+  it('a valid changeset that violates a constraint throws; as a pending one it is dropped, not a poison pill', () => {
+    // users.n is NOT NULL DEFAULT 0; these row values set it to NULL.
+    const key = encodeRowKey([7n]);
+    const doc = CrdtDoc.create(ACTOR);
+    doc.putBytes(key, encodeRowValue({ cl: 1, cols: [{ value: 'ok', version: 1 }] }));
+    const c1 = doc.commit()!;
+    doc.putBytes(
+      key,
+      encodeRowValue({ cl: 1, cols: [undefined, undefined, undefined, { value: null, version: 1 }] }),
+    );
+    const c2 = doc.commit()!;
+    doc.free();
+    const cs = (version: number, data: Uint8Array): Changeset => ({
+      actor: ACTOR,
+      version: version as Version,
+      ts: 1 as HlcTimestamp,
+      changes: [{ table: 'users', doc: docIdFor(key), data }],
+    });
+    const b = store(2);
+    expect(() => b.apply([cs(2, c2.change)])).not.toThrow();
+    expect(b.stats().pendingChangesets).toBe(1);
+    const r = b.apply([cs(1, c1.change)]);
+    expect(r.applied.map((x) => x.version)).toEqual([1]);
+    expect(b.stats()).toMatchObject({ pendingChangesets: 0, failedPending: 1 });
+    expect(b.query('SELECT id, name, n FROM users')).toEqual([{ id: 7, name: 'ok', n: 0 }]);
+    // Delivered again directly, it throws a named error and changes nothing.
+    const before = a0(b);
+    expect(() => b.apply([cs(2, c2.change)])).toThrow(InvalidChangesetError);
+    expect(a0(b)).toEqual(before);
+    // The store still works.
+    expect(b.exec("UPDATE users SET name = 'fine' WHERE id = 7")?.version).toBe(1);
   });
 
   it('applies a well-formed forged changeset (the checks are not over-strict)', () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeChangeset, encodeChangeset } from '../../src/store/changeset-codec.js';
 import { StoreUsageError } from '../../src/store/errors.js';
-import type { Store } from '../../src/store/store.js';
+import { Store } from '../../src/store/store.js';
 import type { CommitEvent } from '../../src/store/types.js';
-import { dump, memStore } from './helpers.js';
+import { dump, memStore, testRuntime } from './helpers.js';
 
 const open: Store[] = [];
 function store(seed: number): Store {
@@ -185,6 +185,56 @@ describe('Store basics', () => {
     const a = store(1);
     const cs = a.exec("INSERT INTO kv VALUES ('a', 'b', 'c')")!;
     expect(decodeChangeset(encodeChangeset(cs))).toEqual(cs);
+  });
+
+  it('a throwing listener does not break the commit and is counted', () => {
+    const a = store(1);
+    a.onCommit(() => {
+      throw new Error('listener bug');
+    });
+    const seen: number[] = [];
+    a.onCommit((e) => seen.push(e.changesets.length));
+    expect(a.exec('INSERT INTO users (id) VALUES (1)')?.version).toBe(1);
+    expect(seen).toEqual([1]);
+    expect(a.stats().listenerErrors).toBe(1);
+  });
+
+  it('changesetsFor honours the byte bound but always returns at least one changeset', () => {
+    const a = store(1);
+    for (let i = 0; i < 5; i++) a.exec('INSERT INTO users (id, name) VALUES (?, ?)', [i, 'x'.repeat(100)]);
+    expect(a.changesetsFor({ [a.actorId]: [[1, 5]] }, { maxBytes: 1 })).toHaveLength(1);
+    expect(a.changesetsFor({ [a.actorId]: [[1, 5]] }, { maxBytes: 10_000 })).toHaveLength(5);
+    expect(a.changesetsFor({ nonsense: [[1, 5]], [a.actorId]: [[4, 2]] })).toEqual([]);
+  });
+
+  it('multi-statement scripts run through exec and are captured', () => {
+    const a = store(1);
+    const b = store(2);
+    const cs = a.exec(
+      "INSERT INTO users (id) VALUES (1); INSERT INTO kv VALUES ('a', 'b', 'c'); UPDATE users SET n = 3",
+    )!;
+    expect(cs.changes.map((c) => c.table).sort()).toEqual(['kv', 'users']);
+    b.apply([cs]);
+    expect(dump(b)).toEqual(dump(a));
+  });
+
+  it('handles quoted table and column names, blobs and composite keys in capture and apply', () => {
+    const schema = `CREATE TABLE "my ""odd"" table" ("key; 1" BLOB NOT NULL, "k'2" TEXT NOT NULL, "v v" TEXT, PRIMARY KEY ("key; 1", "k'2"))`;
+    const a = Store.open({ path: ':memory:', schema, runtime: testRuntime(1) });
+    const b = Store.open({ path: ':memory:', schema, runtime: testRuntime(2) });
+    try {
+      const cs = a.exec(`INSERT INTO "my ""odd"" table" VALUES (x'00ff', 'it''s', 'v')`)!;
+      b.apply([cs]);
+      b.apply([b.exec(`UPDATE "my ""odd"" table" SET "v v" = 'w'`)!]);
+      a.apply(b.changesetsFor({ [b.actorId]: [[1, 1]] }));
+      const read = (s: Store) =>
+        s.query(`SELECT hex("key; 1") AS k, "k'2" AS k2, "v v" AS v FROM "my ""odd"" table"`);
+      expect(read(a)).toEqual([{ k: '00FF', k2: "it's", v: 'w' }]);
+      expect(read(b)).toEqual(read(a));
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 
   it('tables() describes the replicated tables', () => {
