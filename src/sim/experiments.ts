@@ -173,16 +173,16 @@ export async function falsePositiveExperiment(
       scenario: `${Math.round(lossRate * 100)}% loss`,
       'false suspicions': lossy.membership.falseSuspicions,
       'false deaths': lossy.membership.falseDeaths,
-      'paused suspicions / deaths': '-',
+      'slow/paused node suspicions / deaths': '-',
       'msgs/node/s': lossy.traffic.msgsPerNodePerSec,
     });
     const slow = await run(proto, seed, nodes, durationS, { scenario: 'slow-node' });
     rows.push({
       protocol: label,
-      scenario: 'slow node (paused 6 of every 10% of the run)',
+      scenario: 'slow node (1.5 s late for 30% of the run, then paused 6 of every 10%)',
       'false suspicions': slow.membership.falseSuspicions,
       'false deaths': slow.membership.falseDeaths,
-      'paused suspicions / deaths': `${slow.membership.pausedSuspicions} / ${slow.membership.pausedDeaths}`,
+      'slow/paused node suspicions / deaths': `${slow.membership.pausedSuspicions} / ${slow.membership.pausedDeaths}`,
       'msgs/node/s': slow.traffic.msgsPerNodePerSec,
     });
   }

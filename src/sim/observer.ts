@@ -6,6 +6,7 @@ export type NodeStatus = 'idle' | 'up' | 'crashed' | 'left';
 /** Ground truth the observer compares reports against. */
 export interface Truth {
   status(index: number): NodeStatus;
+  /** True while the node is paused or slowed (its suspicion is expected, not false). */
   paused(index: number): boolean;
   indexOf(addr: string): number | undefined;
   liveCount(): number;

@@ -81,7 +81,7 @@ export function reportHtml(r: SimResults, replayCommand: string): string {
       r.run.convergedAfterHealMs === null ? 'NO' : `${r.run.convergedAfterHealMs} ms`,
     ],
     ['false suspicions / false deaths', `${m.falseSuspicions} / ${m.falseDeaths}`],
-    ['suspicions / deaths of paused nodes', `${m.pausedSuspicions} / ${m.pausedDeaths}`],
+    ['suspicions / deaths of paused or slow nodes', `${m.pausedSuspicions} / ${m.pausedDeaths}`],
     ['suspicions / deaths during partitions', `${m.partitionSuspicions} / ${m.partitionDeaths}`],
     ['stale suspicions / deaths of restarted nodes', `${m.staleSuspicions} / ${m.staleDeaths}`],
     [

@@ -20,6 +20,14 @@ export type ScenarioEvent =
       /** Cut only group 0 -> group 1 (asymmetric). */
       readonly oneWay?: boolean;
     }
+  | {
+      readonly at: number;
+      readonly do: 'slow';
+      readonly nodes: readonly number[];
+      /** Extra delay of every packet to these nodes, ms (0 ends it). */
+      readonly ingressDelayMs: number;
+      readonly forMs?: number;
+    }
   | { readonly at: number; readonly do: 'heal'; readonly id?: string }
   | { readonly at: number; readonly do: 'network'; readonly set: Partial<NetworkConfig> };
 
@@ -53,6 +61,7 @@ const ACTIONS = new Set([
   'crash',
   'restart',
   'pause',
+  'slow',
   'resume',
   'leave',
   'join',
@@ -95,7 +104,10 @@ export function validateScenario(s: Scenario): Scenario {
       checkNodes(e.groups[0], where);
       checkNodes(e.groups[1], where);
     } else if (e.do === 'network') networkConfig(e.set);
-    else if (e.do !== 'heal') checkNodes(e.nodes, where);
+    else if (e.do === 'slow') {
+      checkNodes(e.nodes, where);
+      if (!(e.ingressDelayMs >= 0)) fail(`${where}: ingressDelayMs must be >= 0, got ${e.ingressDelayMs}`);
+    } else if (e.do !== 'heal') checkNodes(e.nodes, where);
   });
   const events = s.events
     .map((e, i) => ({ e, i }))

@@ -117,9 +117,16 @@ export function buildScenario(name: ScenarioName, opts: ScenarioOptions, rng: Rn
       break;
     case 'slow-node': {
       const slow = pickVictims(1)[0] ?? 0;
-      for (let t = 0.2; t < 0.8; t += 0.1)
+      events.push({
+        at: at(0.2),
+        do: 'slow',
+        nodes: [slow],
+        ingressDelayMs: 1500,
+        forMs: Math.round(D * 0.3),
+      });
+      for (let t = 0.5; t < 0.8; t += 0.1)
         events.push({ at: at(t), do: 'pause', nodes: [slow], forMs: Math.round(D * 0.06) });
-      description = `node ${slow} is frozen for 6% of the run out of every 10% from 20% to 80% (a slow, GC-pausing host)`;
+      description = `node ${slow} reads its packets 1.5 s late (CPU-starved) from 20% to 50%, then is frozen for 6% of the run out of every 10% until 80% (GC pauses)`;
       break;
     }
     case 'join-storm': {

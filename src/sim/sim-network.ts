@@ -31,6 +31,8 @@ interface Endpoint {
   readonly regionIdx: number;
   up: boolean;
   paused: boolean;
+  /** Extra delay of every packet to this node, ms (a CPU-starved host reads its socket late). */
+  ingressDelayMs: number;
   handler: Handler | null;
   inbox: { from: string; packet: Uint8Array }[];
   uplinkFreeAt: number;
@@ -113,6 +115,7 @@ export class SimNetwork {
       regionIdx,
       up: false,
       paused: false,
+      ingressDelayMs: 0,
       handler: null,
       inbox: [],
       uplinkFreeAt: 0,
@@ -164,6 +167,19 @@ export class SimNetwork {
   /** Freezes deliveries to node `index`; they are buffered up to `pausedBufferPackets`. */
   pause(index: number): void {
     this.endpoint(index).paused = true;
+  }
+
+  /**
+   * Makes node `index` slow: every packet to it waits `ms` more before its handler runs, as on
+   * a CPU-starved host (Lifeguard's slow-node case). 0 restores it.
+   */
+  setIngressDelay(index: number, ms: number): void {
+    this.endpoint(index).ingressDelayMs = Math.max(0, ms);
+  }
+
+  /** True when node `index` currently has an ingress delay. */
+  isSlow(index: number): boolean {
+    return this.endpoint(index).ingressDelayMs > 0;
   }
 
   /** Delivers what node `index` buffered while paused, in arrival order. */
@@ -239,7 +255,7 @@ export class SimNetwork {
     }
     // Copy: the sender may reuse its buffer once send returns, as with a real socket.
     const copy = packet.slice();
-    const base = queueWait + (this.latency[src.regionIdx]?.[dst.regionIdx] ?? 0);
+    const base = queueWait + (this.latency[src.regionIdx]?.[dst.regionIdx] ?? 0) + dst.ingressDelayMs;
     this.sim.after(base + this.noise(), () => this.arrive(dst, src.addr, copy));
     if (c.duplicateRate > 0 && this.rng.next() < c.duplicateRate) {
       t.duplicated++;

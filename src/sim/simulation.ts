@@ -55,7 +55,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
   const observer: Observer = new Observer(
     {
       status: (i) => cluster?.slot(i).status ?? 'idle',
-      paused: (i) => cluster?.slot(i).paused ?? false,
+      paused: (i) => (cluster?.slot(i).paused ?? false) || net.isSlow(i),
       indexOf: (addr: string): number | undefined => addrIndex.get(addr),
       liveCount: () => liveCount,
       isLive: (i) => cluster?.slot(i).status === 'up',
@@ -133,6 +133,13 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
         if (e.forMs !== undefined)
           sim.after(e.forMs, () => {
             for (const n of e.nodes) c.resume(n);
+          });
+        break;
+      case 'slow':
+        for (const n of e.nodes) net.setIngressDelay(n, e.ingressDelayMs);
+        if (e.forMs !== undefined)
+          sim.after(e.forMs, () => {
+            for (const n of e.nodes) net.setIngressDelay(n, 0);
           });
         break;
       case 'resume':
@@ -232,7 +239,10 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
 
   // Healing phase: every fault removed, writes stopped; run until converged.
   net.partitions.heal();
-  for (const s of c.slots) if (s.paused) c.resume(s.index);
+  for (const s of c.slots) {
+    if (s.paused) c.resume(s.index);
+    net.setIngressDelay(s.index, 0);
+  }
   net.configure({ lossRate: 0, duplicateRate: 0, reorderRate: 0 });
   refreshLive();
   const checkEvery = opts.checkIntervalMs ?? 250;

@@ -18,7 +18,7 @@ export function summaryTable(r: SimResults): string {
       r.run.convergedAfterHealMs === null ? 'NO' : `${r.run.convergedAfterHealMs} ms`,
     ],
     ['false suspicions / deaths', `${m.falseSuspicions} / ${m.falseDeaths}`],
-    ['paused-node suspicions / deaths', `${m.pausedSuspicions} / ${m.pausedDeaths}`],
+    ['paused/slow-node suspicions / deaths', `${m.pausedSuspicions} / ${m.pausedDeaths}`],
     ['in-partition suspicions / deaths', `${m.partitionSuspicions} / ${m.partitionDeaths}`],
     ['stale (restarted) suspicions / deaths', `${m.staleSuspicions} / ${m.staleDeaths}`],
     [

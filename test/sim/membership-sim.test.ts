@@ -27,6 +27,24 @@ describe('every built-in scenario, small, on the real membership (SWIM + Lifegua
     expect(m.allDead.count).toBeGreaterThan(0);
   });
 
+  it('Lifeguard: a slow node raises far fewer false suspicions of healthy members than plain SWIM', async () => {
+    const run = (lifeguard: boolean) =>
+      simulate(
+        real({
+          scenario: 'slow-node',
+          nodes: 20,
+          durationMs: 40_000,
+          seed: 1,
+          regions: ['iad'],
+          protocol: membershipProtocol({ lifeguard }),
+        }),
+      );
+    const [lg, swim] = await Promise.all([run(true), run(false)]);
+    expect(swim.results.membership.falseSuspicions).toBeGreaterThan(20);
+    expect(lg.results.membership.falseSuspicions * 3).toBeLessThan(swim.results.membership.falseSuspicions);
+    expect(lg.results.membership.falseDeaths).toBe(0);
+  });
+
   it('is deterministic on the real code too', async () => {
     const opts = real({ scenario: 'swarm', seed: 9, nodes: 12 });
     const a = await simulate(opts);

@@ -93,6 +93,20 @@ describe('simulated network', () => {
     expect(got.map((g) => g.bytes[0])).toEqual([0, 1, 2]);
   });
 
+  it('delays every packet to a slow node by its ingress delay', () => {
+    const { sim, net, a, b, got } = twoNodes({}, ['iad', 'iad']);
+    net.setIngressDelay(1, 1500);
+    expect(net.isSlow(1)).toBe(true);
+    a.send(b.localAddr, new Uint8Array([1]));
+    net.setIngressDelay(1, 0);
+    a.send(b.localAddr, new Uint8Array([2]));
+    sim.runFor(5000);
+    expect(got.map((g) => [g.bytes[0], g.at])).toEqual([
+      [2, 1],
+      [1, 1501],
+    ]);
+  });
+
   it('drops everything to and from a detached (crashed) node', () => {
     const { sim, net, a, b, got } = twoNodes();
     a.send(b.localAddr, new Uint8Array([1]));
