@@ -15,40 +15,52 @@ export function quoteString(s: string): string {
 }
 
 /**
+ * If a quoted literal or identifier ('', "", ``, []) or a comment starts at `i`, returns the
+ * index just past it and whether it was a comment; otherwise undefined. An unterminated one
+ * runs to the end of the text.
+ */
+function skipNonCode(sql: string, i: number): { end: number; comment: boolean } | undefined {
+  const ch = sql[i];
+  if (ch === '-' && sql[i + 1] === '-') {
+    const nl = sql.indexOf('\n', i);
+    return { end: nl < 0 ? sql.length : nl + 1, comment: true };
+  }
+  if (ch === '/' && sql[i + 1] === '*') {
+    const e = sql.indexOf('*/', i + 2);
+    return { end: e < 0 ? sql.length : e + 2, comment: true };
+  }
+  if (ch === "'" || ch === '"' || ch === '`' || ch === '[') {
+    const close = ch === '[' ? ']' : ch;
+    let j = i + 1;
+    while (j < sql.length) {
+      if (sql[j] === close) {
+        // A doubled quote is an escaped quote; `]` has no escape.
+        if (close !== ']' && sql[j + 1] === close) {
+          j += 2;
+          continue;
+        }
+        break;
+      }
+      j++;
+    }
+    return { end: Math.min(j + 1, sql.length), comment: false };
+  }
+  return undefined;
+}
+
+/**
  * Walks `sql` calling `visit(index, char)` for every character outside quotes and comments.
  * Returns early when `visit` returns true.
  */
 function scan(sql: string, visit: (i: number, ch: string) => boolean | undefined): void {
   let i = 0;
   while (i < sql.length) {
-    const ch = sql[i] as string;
-    if (ch === '-' && sql[i + 1] === '-') {
-      const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? sql.length : nl + 1;
+    const skip = skipNonCode(sql, i);
+    if (skip) {
+      i = skip.end;
       continue;
     }
-    if (ch === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 2;
-      continue;
-    }
-    if (ch === "'" || ch === '"' || ch === '`' || ch === '[') {
-      const close = ch === '[' ? ']' : ch;
-      let j = i + 1;
-      while (j < sql.length) {
-        if (sql[j] === close) {
-          if (close !== ']' && sql[j + 1] === close) {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        j++;
-      }
-      i = j + 1;
-      continue;
-    }
-    if (visit(i, ch)) return;
+    if (visit(i, sql[i] as string)) return;
     i++;
   }
 }
@@ -58,37 +70,13 @@ export function stripComments(sql: string): string {
   let out = '';
   let i = 0;
   while (i < sql.length) {
-    const ch = sql[i] as string;
-    if (ch === "'" || ch === '"' || ch === '`' || ch === '[') {
-      const close = ch === '[' ? ']' : ch;
-      let j = i + 1;
-      while (j < sql.length) {
-        if (sql[j] === close) {
-          if (close !== ']' && sql[j + 1] === close) {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        j++;
-      }
-      out += sql.slice(i, j + 1);
-      i = j + 1;
+    const skip = skipNonCode(sql, i);
+    if (skip) {
+      out += skip.comment ? ' ' : sql.slice(i, skip.end);
+      i = skip.end;
       continue;
     }
-    if (ch === '-' && sql[i + 1] === '-') {
-      const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? sql.length : nl + 1;
-      out += ' ';
-      continue;
-    }
-    if (ch === '/' && sql[i + 1] === '*') {
-      const e = sql.indexOf('*/', i + 2);
-      i = e < 0 ? sql.length : e + 2;
-      out += ' ';
-      continue;
-    }
-    out += ch;
+    out += sql[i];
     i++;
   }
   return out.trim();
