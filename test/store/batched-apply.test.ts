@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CrdtDoc } from '../../src/crdt/automerge-doc.js';
 import { docIdFor, encodeRowKey } from '../../src/crdt/row-key.js';
 import { encodeRowValue } from '../../src/crdt/row-value.js';
 import { MAX_STAGED_BYTES } from '../../src/store/remote-apply.js';
-import type { Store } from '../../src/store/store.js';
 import type { ActorId, Changeset, HlcTimestamp, Version } from '../../src/store/types.js';
-import { dump, memStore } from './helpers.js';
+import { dump, storesClosedAfterEach } from './helpers.js';
 
-const open: Store[] = [];
-function store(seed: number): Store {
-  const s = memStore(seed);
-  open.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const store = storesClosedAfterEach();
 
 // Remote apply batches every accepted changeset of one call per document (one Automerge call,
 // one chunk); these check that the batch gives the same rows as applying one at a time.
@@ -62,8 +53,7 @@ describe('batched remote apply', () => {
       css.push(a.exec('INSERT INTO users (id, name) VALUES (?, ?)', [i, `n${i}`])!);
     const b = store(8);
     b.apply(css);
-    const copy = memStore(9, { serialized: b.serialize() });
-    open.push(copy);
+    const copy = store(9, { serialized: b.serialize() });
     // A write on the reopened copy must see every row value that came in the batch.
     copy.exec("UPDATE users SET name = 'changed' WHERE id = 5");
     a.apply(copy.changesetsFor({ [copy.actorId]: [[1, 1]] }));

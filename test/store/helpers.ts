@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { seededRng } from '../../src/runtime/rng.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import { VirtualScheduler } from '../../src/runtime/virtual-scheduler.js';
@@ -28,5 +29,21 @@ export function dump(store: Store): Record<string, unknown[]> {
       'SELECT id, name, score, typeof(score) AS ts, hex(tags) AS tags, n, typeof(n) AS tn FROM users ORDER BY id',
     ),
     kv: store.query('SELECT ns, k, v, typeof(v) AS tv FROM kv ORDER BY ns, k'),
+  };
+}
+
+/**
+ * Returns an opener of in-memory stores that are all closed after each test of the calling
+ * file (call it at the top level of a test file).
+ */
+export function storesClosedAfterEach(): (seed: number, extra?: Partial<StoreOptions>) => Store {
+  const open: Store[] = [];
+  afterEach(() => {
+    for (const s of open.splice(0)) s.close();
+  });
+  return (seed, extra) => {
+    const s = memStore(seed, extra);
+    open.push(s);
+    return s;
   };
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CrdtDoc } from '../../src/crdt/automerge-doc.js';
 import { docIdFor, encodeRowKey } from '../../src/crdt/row-key.js';
 import { encodeRowValue } from '../../src/crdt/row-value.js';
@@ -7,17 +7,9 @@ import { decodeChangeset, encodeChangeset, MAX_CHANGESET_BYTES } from '../../src
 import { ChangesetDecodeError, InvalidChangesetError } from '../../src/store/errors.js';
 import type { Store } from '../../src/store/store.js';
 import type { ActorId, Changeset, HlcTimestamp, Version } from '../../src/store/types.js';
-import { dump, memStore } from './helpers.js';
+import { dump, storesClosedAfterEach } from './helpers.js';
 
-const open: Store[] = [];
-function store(seed: number): Store {
-  const s = memStore(seed);
-  open.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const store = storesClosedAfterEach();
 
 const ACTOR = 'ee'.repeat(16) as ActorId;
 

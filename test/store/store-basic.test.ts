@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeChangeset, encodeChangeset } from '../../src/store/changeset-codec.js';
 import { StoreUsageError } from '../../src/store/errors.js';
 import { Store } from '../../src/store/store.js';
 import type { CommitEvent } from '../../src/store/types.js';
-import { dump, memStore, testRuntime } from './helpers.js';
+import { dump, storesClosedAfterEach, testRuntime } from './helpers.js';
 
-const open: Store[] = [];
-function store(seed: number): Store {
-  const s = memStore(seed);
-  open.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const store = storesClosedAfterEach();
 
 describe('Store basics', () => {
   it('a write returns one changeset with the next version; a no-op returns null', () => {
