@@ -21,6 +21,9 @@ export interface ReadLimit {
 /** Default bounds of one `changesetsFor` answer. */
 export const DEFAULT_READ_LIMIT = { maxChangesets: 1000, maxBytes: 8 * 1024 * 1024 } as const;
 
+/** `__corro_meta` key of the highest own version folded into documents and the hash index. */
+export const LOCAL_FOLDED_KEY = 'local_folded';
+
 /** Most hashes one `changesetsContaining` call looks up; extra hashes are ignored. */
 export const MAX_HASH_LOOKUP = 4096;
 
@@ -37,6 +40,8 @@ export class ChangesetLog {
   private readonly selectHash: Statement;
   private readonly insertPending: Statement;
   private readonly deletePending: Statement;
+  private readonly selectMeta: Statement;
+  private readonly putMeta: Statement;
 
   constructor(private readonly db: Database) {
     this.insertCs = db.prepare(
@@ -59,12 +64,45 @@ export class ChangesetLog {
       'INSERT OR REPLACE INTO __corro_pending (actor, version, ts, changes, missing) VALUES (?, ?, ?, ?, ?)',
     );
     this.deletePending = db.prepare('DELETE FROM __corro_pending WHERE actor = ? AND version = ?');
+    this.selectMeta = db.prepare('SELECT value FROM __corro_meta WHERE key = ?').pluck();
+    this.putMeta = db.prepare('INSERT OR REPLACE INTO __corro_meta (key, value) VALUES (?, ?)');
   }
 
   /** Appends a changeset and indexes the hashes of its Automerge changes. */
   append(cs: Changeset, hashes: readonly string[]): void {
+    this.appendLog(cs);
+    this.indexHashes(cs.actor, cs.version, hashes);
+  }
+
+  /** Appends a changeset to the log only (a local commit: its hashes are indexed at the next fold, see `LocalTail`). */
+  appendLog(cs: Changeset): void {
     this.insertCs.run(cs.actor, cs.version, cs.ts, encodeChanges(cs.changes));
-    for (const h of hashes) this.insertHash.run(Buffer.from(h, 'hex'), cs.actor, cs.version);
+  }
+
+  /** Indexes change hashes as carried by `(actor, version)`. */
+  indexHashes(actor: string, version: number, hashes: readonly string[]): void {
+    for (const h of hashes) this.insertHash.run(Buffer.from(h, 'hex'), actor, version);
+  }
+
+  /** The highest own version folded into documents and the hash index (`LocalTail`); 0 when none. */
+  localFolded(): number {
+    const v = this.selectMeta.get(LOCAL_FOLDED_KEY);
+    return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
+  }
+
+  /** Records the highest own version folded into documents and the hash index. */
+  setLocalFolded(version: number): void {
+    this.putMeta.run(LOCAL_FOLDED_KEY, version);
+  }
+
+  /** Every logged changeset of `actor` with a version above `version`, oldest first. */
+  ownAbove(actor: string, version: number): Changeset[] {
+    const rows = this.db
+      .prepare(
+        'SELECT actor, version, ts, changes FROM __corro_changesets WHERE actor = ? AND version > ? ORDER BY version',
+      )
+      .all(actor, version) as LogRow[];
+    return rows.map(toChangeset);
   }
 
   /** Persists one actor's book. */

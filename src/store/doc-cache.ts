@@ -26,23 +26,31 @@ export class DocCache {
   private readonly selectChunks: Statement;
   private readonly insertChunk: Statement;
   private readonly deleteChunks: Statement;
+  private readonly selectLastSeq: Statement;
 
   /**
    * @param actor hex actor id that authors local changes
    * @param maxLoadedDocs documents kept loaded (default 64, minimum 1)
    * @param maxChunksPerDoc chunks before a document is compacted into one snapshot (default 512)
+   * @param tailChanges own changes logged but not yet stored as chunks (`LocalTail`), replayed
+   *   after the chunks when a document loads
    */
   constructor(
     db: Database,
     private readonly actor: string,
     private readonly maxLoadedDocs = 64,
     private readonly maxChunksPerDoc = 512,
+    private readonly tailChanges: (table: string, doc: string) => readonly Uint8Array[] = () => [],
   ) {
     this.selectChunks = db.prepare(
       'SELECT seq, data FROM __corro_docs WHERE tbl = ? AND doc = ? ORDER BY seq',
     );
     this.insertChunk = db.prepare('INSERT INTO __corro_docs (tbl, doc, seq, data) VALUES (?, ?, ?, ?)');
     this.deleteChunks = db.prepare('DELETE FROM __corro_docs WHERE tbl = ? AND doc = ? AND seq < ?');
+    this.selectLastSeq = db
+      .prepare('SELECT max(seq) FROM __corro_docs WHERE tbl = ? AND doc = ?')
+      .pluck()
+      .safeIntegers(false);
   }
 
   /** The document `doc` of `table`, loading or creating it; pins it for the running transaction. */
@@ -58,7 +66,9 @@ export class DocCache {
       this.loaded.set(id, e);
     } else {
       const rows = this.selectChunks.all(table, doc) as { seq: number; data: Buffer }[];
-      const bytes = Buffer.concat(rows.map((r) => r.data));
+      // The tail's own changes come after the chunks; a remote chunk that depends on one of them
+      // is fine: Automerge orders the changes of one load by their dependencies.
+      const bytes = Buffer.concat([...rows.map((r) => r.data), ...this.tailChanges(table, doc)]);
       e = {
         doc: CrdtDoc.load(this.actor, bytes),
         chunks: rows.length,
@@ -84,6 +94,20 @@ export class DocCache {
       e.nextSeq++;
       e.chunks = 1;
     }
+  }
+
+  /**
+   * Persists a chunk of changes the document already holds in memory, or holds in SQLite (a fold
+   * of own changes, see `LocalTail`), without loading it: a document that is not loaded is not
+   * compacted here (its chunk count is checked at its next append while loaded).
+   */
+  appendChunk(table: string, doc: string, bytes: Uint8Array): void {
+    if (this.loaded.has(`${table}\u0000${doc}`)) {
+      this.append(table, doc, bytes);
+      return;
+    }
+    const last = this.selectLastSeq.get(table, doc) as number | null;
+    this.insertChunk.run(table, doc, last === null ? 0 : last + 1, bytes);
   }
 
   /** Ends a successful transaction: unpins its documents. */

@@ -2,8 +2,13 @@ import type { Database } from 'better-sqlite3';
 import type { TableInfo } from './schema.js';
 import { quoteIdent, quoteString } from './sql-text.js';
 
-/** Version of corro's own table layout in a database file. */
-export const STORE_FORMAT = 1;
+/**
+ * Version of corro's own table layout in a database file. 2: own changes are stored once, in the
+ * log, and folded into document chunks and the hash index in batches (`LocalTail`,
+ * `__corro_meta.local_folded`). A format 1 file opens and is upgraded in place (its whole own log
+ * counts as folded); corro versions that write format 1 refuse a format 2 file with a clear error.
+ */
+export const STORE_FORMAT = 2;
 
 /** Name of the SQL function the capture triggers call (registered per connection by the store). */
 export const CAPTURE_FUNCTION = 'corro_capture';
@@ -11,10 +16,12 @@ export const CAPTURE_FUNCTION = 'corro_capture';
 /**
  * corro's bookkeeping tables, created in the same file as the user's tables so one SQLite
  * transaction covers user rows, CRDT state, the changeset log and the books.
- * - `__corro_meta`: actor id, format, schema text.
- * - `__corro_docs`: per table document, its saved chunks in order (a snapshot, then changes).
+ * - `__corro_meta`: actor id, format, schema text, `local_folded`.
+ * - `__corro_docs`: per table document, its saved chunks in order (a snapshot, then changes); own
+ *   changes logged above `local_folded` are not here yet (see `LocalTail`).
  * - `__corro_changesets`: the changeset log, by (actor, version), served to peers.
- * - `__corro_hashes`: Automerge change hash -> the changeset that carried it (dependency requests).
+ * - `__corro_hashes`: Automerge change hash -> the changeset that carried it (dependency requests);
+ *   own changes above `local_folded` are indexed only in memory until the next fold.
  * - `__corro_books`: per actor, the applied version ranges.
  * - `__corro_pending`: changesets waiting for Automerge dependencies.
  */

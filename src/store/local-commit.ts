@@ -5,20 +5,30 @@ import { VersionBook } from './books.js';
 import type { Captured } from './capture.js';
 import { MAX_CHANGES_PER_CHANGESET, MAX_CHANGESET_BYTES } from './changeset-codec.js';
 import { StoreUsageError } from './errors.js';
+import { foldLocal } from './local-fold.js';
 import type { StoreCore } from './store-core.js';
 import type { Changeset, DocChange, Version } from './types.js';
 
-/** What a local commit produced; the caller adopts `book` once SQLite has committed. */
+/**
+ * What a local commit produced. Once SQLite has committed, the caller adopts `book` and updates
+ * the tail: cleared when `folded`, else `changeset` with `hashes` added (see `LocalTail`).
+ */
 export interface LocalCommit {
   readonly changeset: Changeset;
   readonly tables: string[];
   readonly book: VersionBook;
+  /** Hash of each of `changeset.changes`, same order. */
+  readonly hashes: string[];
+  /** Whether this commit folded the tail and itself into the documents and the hash index. */
+  readonly folded: boolean;
 }
 
 /**
  * Turns the keys a local transaction touched into one changeset, inside that transaction: read
  * each touched row back from SQLite, write what differs into its document, commit one Automerge
- * change per touched document, log the changeset and book its version. Rows and documents are
+ * change per touched document, log the changeset and book its version. The change is stored
+ * once, in the log; the documents' chunks and the hash index get it at the next fold
+ * (`LocalTail`), which this commit performs when the tail would exceed its bounds. Rows and documents are
  * visited in sorted order so the same writes give the same changes. Returns `null` (no version
  * used, nothing written) when no replicated row ended up different.
  */
@@ -46,7 +56,6 @@ export function commitLocal(core: StoreCore, captured: Captured): LocalCommit | 
     if (!t) continue;
     const c = t.handle.commit();
     if (!c) continue;
-    core.docs.append(t.table, t.doc, c.change);
     changes.push({ table: t.table, doc: t.doc, data: c.change });
     hashes.push(c.hash);
     tables.add(t.table);
@@ -67,6 +76,8 @@ export function commitLocal(core: StoreCore, captured: Captured): LocalCommit | 
   const changeset: Changeset = { actor: core.actor, version, ts: core.hlc.now(), changes };
   // The own book is not written here: local versions are dense, so at open the store extends
   // the persisted own book up to the highest own version in the log (one write less per commit).
-  core.log.append(changeset, hashes);
-  return { changeset, tables: [...tables].sort(), book };
+  core.log.appendLog(changeset);
+  const folded = core.tail.wouldOverflow(changeset);
+  if (folded) foldLocal(core, [...core.tail.list(), { version, changes, hashes }], version);
+  return { changeset, tables: [...tables].sort(), book, hashes, folded };
 }

@@ -4,6 +4,7 @@ import type { Capture } from './capture.js';
 import type { ChangesetLog } from './changeset-log.js';
 import type { DocCache } from './doc-cache.js';
 import type { HybridClock } from './hlc.js';
+import type { LocalTail } from './local-tail.js';
 import type { Materialiser } from './materialise.js';
 import type { PendingSet } from './pending.js';
 import type { TableInfo } from './schema.js';
@@ -20,5 +21,7 @@ export interface StoreCore {
   readonly books: Map<string, VersionBook>;
   readonly pending: PendingSet;
   readonly hlc: HybridClock;
+  /** Own changesets logged since the last fold (committed state only). */
+  readonly tail: LocalTail;
   tables: Map<string, TableInfo>;
 }

@@ -4,7 +4,7 @@ import { randomBytes } from '../runtime/rng.js';
 import type { VersionBook } from './books.js';
 import { Capture } from './capture.js';
 import { isActorId, validateChangeset } from './changeset-codec.js';
-import { ChangesetLog, DEFAULT_READ_LIMIT, MAX_HASH_LOOKUP } from './changeset-log.js';
+import { ChangesetLog, DEFAULT_READ_LIMIT, LOCAL_FOLDED_KEY, MAX_HASH_LOOKUP } from './changeset-log.js';
 import { DocCache } from './doc-cache.js';
 import {
   ActorIdMismatchError,
@@ -17,6 +17,8 @@ import {
 import { HybridClock } from './hlc.js';
 import { createInternalTables, STORE_FORMAT } from './internal-tables.js';
 import { commitLocal, type LocalCommit } from './local-commit.js';
+import { foldLoggedTail } from './local-fold.js';
+import { LocalTail } from './local-tail.js';
 import { Materialiser } from './materialise.js';
 import { PendingSet } from './pending.js';
 import { applyBatch } from './remote-apply.js';
@@ -86,9 +88,9 @@ export class Store {
       }[];
       const get = (k: string) => meta.find((m) => m.key === k)?.value;
       const format = get('format');
-      if (format !== undefined && format !== STORE_FORMAT) {
+      if (format !== undefined && format !== STORE_FORMAT && format !== 1) {
         throw new StoreUsageError(
-          `database format ${String(format)} is not supported (this corro writes ${STORE_FORMAT})`,
+          `database format ${String(format)} is not supported (this corro reads formats 1 and ${STORE_FORMAT} and writes ${STORE_FORMAT}): open it with the corro version that wrote it`,
         );
       }
       let id = get('actor') as string | undefined;
@@ -101,6 +103,16 @@ export class Store {
         id = opts.actorId ?? Buffer.from(randomBytes(runtime.rng, 16)).toString('hex');
       }
       const put = db.prepare('INSERT OR REPLACE INTO __corro_meta (key, value) VALUES (?, ?)');
+      if (format === undefined) put.run(LOCAL_FOLDED_KEY, 0);
+      if (format === 1) {
+        // Format 1 stored every own change as a document chunk and indexed its hash at commit,
+        // so its whole own log counts as folded (format 2 folds in batches, see LocalTail).
+        const max = db
+          .prepare('SELECT max(version) FROM __corro_changesets WHERE actor = ?')
+          .pluck()
+          .get(id) as number | null;
+        put.run(LOCAL_FOLDED_KEY, max ?? 0);
+      }
       put.run('format', STORE_FORMAT);
       put.run('actor', id);
       applySchema(db, schema, schemaText);
@@ -112,11 +124,15 @@ export class Store {
       .prepare('SELECT ts FROM __corro_changesets WHERE actor = ? ORDER BY version DESC LIMIT 1')
       .pluck()
       .get(actor) as number | undefined;
+    const tail = new LocalTail();
     this.core = {
       db,
       actor,
       capture,
-      docs: new DocCache(db, actor, opts.maxLoadedDocs ?? 64, opts.maxChunksPerDoc ?? 512),
+      docs: new DocCache(db, actor, opts.maxLoadedDocs ?? 64, opts.maxChunksPerDoc ?? 512, (t, d) =>
+        tail.docChanges(t, d),
+      ),
+      tail,
       materialiser: new Materialiser(db),
       log,
       books: log.loadBooks(actor),
@@ -125,6 +141,13 @@ export class Store {
       tables: new Map(schema.tables.map((t) => [t.name, t])),
     };
     this.core.pending.reload();
+    // Own changesets logged after the last fold (a crash or a close left them) are folded now, so
+    // the in-memory tail starts empty and mirrors the file.
+    try {
+      this.inTransaction(() => foldLoggedTail(this.core));
+    } finally {
+      this.core.docs.commitTouched();
+    }
     this.stmts = new StatementCache(db, opts.statementCacheSize ?? 128);
     this.txApi = {
       exec: (sql, params) => this.run(sql, params),
@@ -206,6 +229,8 @@ export class Store {
     docs.commitTouched();
     if (!result) return null;
     this.core.books.set(this.actorId, result.book);
+    if (result.folded) this.core.tail.clear();
+    else this.core.tail.add(result.changeset, result.hashes);
     this.emit({ source: 'local', tables: result.tables, changesets: [result.changeset] });
     return result.changeset;
   }
@@ -325,7 +350,9 @@ export class Store {
     this.assertOpen();
     const found = new Map<string, { actor: string; version: number }>();
     for (const h of hashes.slice(0, MAX_HASH_LOOKUP)) {
-      const r = typeof h === 'string' ? this.core.log.byHash(h) : undefined;
+      if (typeof h !== 'string') continue;
+      const own = this.core.tail.versionOf(h);
+      const r = own !== undefined ? { actor: this.actorId, version: own } : this.core.log.byHash(h);
       if (r) found.set(`${r.actor}/${r.version}`, r);
     }
     const out: Changeset[] = [];

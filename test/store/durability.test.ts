@@ -122,14 +122,15 @@ describe('durability', () => {
     const a = memStore(1);
     const peer = memStore(2);
     peer.apply(writeSome(a, 0, 3));
-    const orig = ChangesetLog.prototype.append;
-    ChangesetLog.prototype.append = () => {
+    // A local commit writes the log last (its change is stored there only, until a fold).
+    const orig = ChangesetLog.prototype.appendLog;
+    ChangesetLog.prototype.appendLog = () => {
       throw new Error('disk full');
     };
     try {
       expect(() => a.exec("UPDATE users SET name = 'lost' WHERE id = 1")).toThrow('disk full');
     } finally {
-      ChangesetLog.prototype.append = orig;
+      ChangesetLog.prototype.appendLog = orig;
     }
     expect(a.query('SELECT name FROM users WHERE id = 1')).toEqual([{ name: 'n1' }]);
     const next = a.exec("UPDATE users SET name = 'kept' WHERE id = 1")!;
