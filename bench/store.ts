@@ -7,10 +7,15 @@ import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import Database from 'better-sqlite3';
+import { CrdtDoc } from '../src/crdt/automerge-doc.js';
+import { docIdFor, encodeRowKey } from '../src/crdt/row-key.js';
+import { encodeRowValue } from '../src/crdt/row-value.js';
 import { monotonicMs } from '../src/runtime/real-runtime.js';
 import { Store } from '../src/store/store.js';
 import type { Changeset } from '../src/store/types.js';
-import { type Figure, newResult, printResult, summarize, writeResult } from './lib/result.js';
+import { writeDocs } from './lib/docs.js';
+import { DOCS_PATH, DOCS_SKELETON } from './lib/docs-skeleton.js';
+import { type Figure, newResult, printResult, RESULTS_DIR, summarize, writeResult } from './lib/result.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SINGLE = Number(process.env.BENCH_SINGLE ?? 5_000);
@@ -45,6 +50,12 @@ function gc(): void {
 interface RunFigures {
   rawSingle: number;
   corroSingle: number;
+  /** Automerge handle work alone per single-row transaction, microseconds. */
+  automergeUs: number;
+  /** Raw SQLite's single-row transaction, microseconds (1e6 / rawSingle). */
+  rawUs: number;
+  /** Best (a) ratio any design making one Automerge change per transaction can reach: raw / (raw + Automerge). */
+  floorRatio: number;
   rawBatch: number;
   corroBatch: number;
   rawApply: number;
@@ -64,6 +75,48 @@ function warmUp(): void {
   b.close();
 }
 
+/**
+ * The Automerge floor of (a): the same single-row writes done on Automerge handles alone, laid
+ * out as the store lays them out (16 documents per table placed by the row key's hash, one bytes
+ * value per row encoded as the store encodes it, values built before the clock starts). Per
+ * transaction: `getAll` (the row's current value: every design must read it to plan the write),
+ * `put`, `commit`, `getLastLocalChange` (the change's bytes for the changeset). No SQLite, no
+ * capture, no log: only what one Automerge change per transaction costs. Microseconds per
+ * transaction.
+ */
+function automergeFloorUs(count: number): number {
+  const actor = '0123456789abcdef0123456789abcdef';
+  const docs = new Map<string, CrdtDoc>();
+  const writes = [];
+  for (let i = 0; i < count; i++) {
+    const r = row(i);
+    const key = encodeRowKey([BigInt(r[0])]);
+    const value = encodeRowValue({
+      cl: 1,
+      cols: [r[1], BigInt(r[2]), r[3], r[4]].map((v) => ({ value: v, version: 1 })),
+    });
+    writes.push({ key, doc: docIdFor(key), value });
+  }
+  const handle = (id: string): CrdtDoc => {
+    let d = docs.get(id);
+    if (!d) {
+      d = CrdtDoc.create(actor);
+      docs.set(id, d);
+    }
+    return d;
+  };
+  const t = monotonicMs();
+  for (const w of writes) {
+    const d = handle(w.doc);
+    d.getAllBytes(w.key);
+    d.putBytes(w.key, w.value);
+    if (!d.commit()) throw new Error('floor: commit produced no change');
+  }
+  const us = ((monotonicMs() - t) * 1000) / count;
+  for (const d of docs.values()) d.free();
+  return us;
+}
+
 function oneRun(dir: string): RunFigures {
   warmUp();
   // (a) single-row transactions
@@ -73,6 +126,9 @@ function oneRun(dir: string): RunFigures {
   let t = monotonicMs();
   for (let i = 0; i < SINGLE; i++) rawTx(row(i));
   const rawSingle = SINGLE / ((monotonicMs() - t) / 1000);
+  const rawUs = 1e6 / rawSingle;
+  const automergeUs = automergeFloorUs(SINGLE);
+  const floorRatio = rawUs / (rawUs + automergeUs);
 
   const store = Store.open({ path: join(dir, 'corro.db'), schema: SCHEMA });
   t = monotonicMs();
@@ -125,7 +181,17 @@ function oneRun(dir: string): RunFigures {
   if (n !== totalRows) throw new Error(`apply produced ${n} rows, expected ${totalRows}`);
   fresh.close();
   store.close();
-  return { rawSingle, corroSingle, rawBatch, corroBatch, rawApply, corroApply };
+  return {
+    rawSingle,
+    corroSingle,
+    automergeUs,
+    rawUs,
+    floorRatio,
+    rawBatch,
+    corroBatch,
+    rawApply,
+    corroApply,
+  };
 }
 
 /**
@@ -230,6 +296,19 @@ function main(): void {
       f.baseline = { name: 'raw better-sqlite3 upserts', median: b.median, min: b.min, max: b.max };
       f.ratio = s.median / b.median;
     }
+    if (key === 'automergeUs') {
+      const b = summarize(runs.map((x) => x.rawUs));
+      f.baseline = {
+        name: 'raw better-sqlite3 single-row transaction, µs',
+        median: b.median,
+        min: b.min,
+        max: b.max,
+      };
+      const paired = runs.map((x) => x.automergeUs / x.rawUs);
+      const p = summarize(paired);
+      f.ratio = p.median;
+      f.ratioRange = { min: p.min, max: p.max };
+    }
     if (goal) f.goal = goal;
     if (note) f.note = note;
     return f;
@@ -245,6 +324,22 @@ function main(): void {
       'rawSingle',
       '>= 0.5 x raw',
       wal,
+    ),
+    figure(
+      '(a) Automerge alone, per single-row transaction',
+      'µs/tx',
+      'automergeUs',
+      undefined,
+      undefined,
+      `the same ${SINGLE} single-row writes on Automerge handles only (16 documents, one bytes value per row, as the store lays them out): getAll + put + commit + getLastLocalChange; ratio = Automerge / raw better-sqlite3's whole single-row transaction, same run`,
+    ),
+    figure(
+      '(a) ceiling with one Automerge change per transaction',
+      'x raw',
+      'floorRatio',
+      undefined,
+      '>= 0.5 x raw',
+      "raw / (raw + Automerge alone), per run: the best (a) ratio any design that makes one Automerge change per transaction, synchronously in the commit, can reach (it must also do raw's upsert)",
     ),
     figure(
       `(b) ${BATCH_ROWS} rows in ${BATCH}-row transactions`,
@@ -287,6 +382,13 @@ function main(): void {
       note: rssNote,
     },
   );
+  result.loadAvg1 = loadavg()[0];
   printResult(result);
+  const ceiling = summarize(runs.map((x) => x.floorRatio));
+  console.log(
+    `Automerge floor: ${summarize(runs.map((x) => x.automergeUs)).median.toFixed(1)} µs per single-row transaction against raw's ${summarize(runs.map((x) => x.rawUs)).median.toFixed(1)} µs: one Automerge change per transaction caps (a) at ${ceiling.median.toFixed(2)} x raw [${ceiling.min.toFixed(2)}..${ceiling.max.toFixed(2)}]`,
+  );
   console.log(`wrote ${writeResult(result)}`);
+  writeDocs(RESULTS_DIR, DOCS_PATH, DOCS_SKELETON);
+  console.log(`regenerated ${DOCS_PATH}`);
 }
