@@ -1,4 +1,5 @@
 import * as A from '@automerge/automerge';
+import { KeyFilter } from './key-filter.js';
 
 // This is the only module that imports Automerge. It uses the low-level document handle
 // (`getBackend`) rather than the proxy `change()` API: DESIGN.md measured 5-9 ms per proxy change
@@ -61,11 +62,22 @@ export function decodeChangeInfo(bytes: Uint8Array): ChangeInfo {
  * same" nested map concurrently would create two objects and lose per-column merge.
  */
 export class CrdtDoc {
-  private constructor(private readonly h: Backend) {}
+  /**
+   * The keys the document may hold (see `key-filter.ts`); `null` until first needed after a load
+   * (building it lists every key, ~2.6 us per key) or after changes whose keys were not given.
+   */
+  private filter: KeyFilter | null;
+
+  private constructor(
+    private readonly h: Backend,
+    empty: boolean,
+  ) {
+    this.filter = empty ? new KeyFilter() : null;
+  }
 
   /** A new empty document whose local changes are authored by `actor` (hex). */
   static create(actor: string): CrdtDoc {
-    return new CrdtDoc(A.getBackend(A.init({ actor: actor as A.ActorId })));
+    return new CrdtDoc(A.getBackend(A.init({ actor: actor as A.ActorId })), true);
   }
 
   /**
@@ -75,11 +87,15 @@ export class CrdtDoc {
   static load(actor: string, bytes: Uint8Array): CrdtDoc {
     const h = A.getBackend(A.init({ actor: actor as A.ActorId }));
     if (bytes.length > 0) h.loadIncremental(bytes);
-    return new CrdtDoc(h);
+    return new CrdtDoc(h, bytes.length === 0);
   }
 
-  /** Every concurrent bytes value of `key` in Automerge's op order (the winner last). */
+  /**
+   * Every concurrent bytes value of `key` in Automerge's op order (the winner last). A key the
+   * key filter rules out is answered without asking Automerge.
+   */
   getAllBytes(key: string): Uint8Array[] {
+    if (!this.keyFilter().mayHold(key)) return [];
     const out: Uint8Array[] = [];
     for (const v of this.h.getAll('_root', key)) if (v[0] === 'bytes') out.push(v[1]);
     return out;
@@ -88,15 +104,27 @@ export class CrdtDoc {
   /** Writes a bytes value (part of the pending local change until {@link commit}). */
   putBytes(key: string, value: Uint8Array): void {
     this.h.put('_root', key, value, 'bytes');
+    this.filter?.add(key);
   }
 
   /**
    * Whether the document holds a value for `key` (corro never deletes keys, so `false` means
-   * never written). ~3.5 us for an absent key. A JS set of keys answered this without Automerge
-   * but raised the applier's RSS by ~600 bytes per row (measured, docs/architecture.md).
+   * never written). The key filter answers most absent keys; Automerge's `getAll` (~3.5 us for an
+   * absent key) the rest. A JS set of keys answered this without Automerge but raised the
+   * applier's RSS by ~600 bytes per row (measured, docs/architecture.md).
    */
   mayHold(key: string): boolean {
+    if (!this.keyFilter().mayHold(key)) return false;
     return this.h.getAll('_root', key).length > 0;
+  }
+
+  private keyFilter(): KeyFilter {
+    if (this.filter === null) {
+      const keys = this.h.keys('_root');
+      this.filter = new KeyFilter(keys.length);
+      for (const k of keys) this.filter.add(k);
+    }
+    return this.filter;
   }
 
   /**
@@ -111,7 +139,7 @@ export class CrdtDoc {
     return { hash, change };
   }
 
-  /** Discards puts made since the last commit. */
+  /** Discards puts made since the last commit (the key filter may keep their keys: harmless). */
   rollback(): void {
     this.h.rollback();
   }
@@ -120,9 +148,13 @@ export class CrdtDoc {
    * Applies remote changes in one call (Automerge orders them by their dependencies; one call per
    * document is much cheaper than one per change, docs/architecture.md). The caller checks
    * dependencies first: Automerge would queue a change with missing dependencies silently.
+   * `putKeys`: every key the changes put (validation decoded them); without it the key filter is
+   * rebuilt from the document at its next use.
    */
-  applyChanges(changes: Uint8Array[]): void {
+  applyChanges(changes: Uint8Array[], putKeys?: Iterable<string>): void {
     this.h.applyChanges(changes);
+    if (putKeys === undefined) this.filter = null;
+    else if (this.filter !== null) for (const k of putKeys) this.filter.add(k);
   }
 
   /**

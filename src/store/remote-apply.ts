@@ -129,7 +129,7 @@ function flush(core: StoreCore, stages: Map<string, DocStage>): void {
     const fresh = new Set<string>();
     for (const [k, r] of s.rows) if (r.puts === 1 && !doc.mayHold(k)) fresh.add(k);
     if (s.changes.length > 0) {
-      doc.applyChanges(s.changes);
+      doc.applyChanges(s.changes, s.rows.keys());
       // Automerge silently queues a change whose dependencies it lacks; dependencies were
       // checked above, so a queued change is a bug that must not be booked as applied.
       if (doc.hasQueuedChanges()) {
