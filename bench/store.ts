@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import Database from 'better-sqlite3';
+import { Packr } from 'msgpackr';
 import { CrdtDoc } from '../src/crdt/automerge-doc.js';
 import { docIdFor, encodeRowKey } from '../src/crdt/row-key.js';
 import { encodeRowValue } from '../src/crdt/row-value.js';
@@ -56,6 +57,8 @@ interface RunFigures {
   rawUs: number;
   /** Best (a) ratio any design making one Automerge change per transaction can reach: raw / (raw + Automerge). */
   floorRatio: number;
+  /** Single-row transactions/s of the SQLite part alone (capture, read-back, one row-op log row): {@link sqliteOnlySketch}. */
+  sketchSingle: number;
   rawBatch: number;
   corroBatch: number;
   rawApply: number;
@@ -117,6 +120,48 @@ function automergeFloorUs(count: number): number {
   return us;
 }
 
+/**
+ * What taking Automerge off the commit path could reach (a sketch, not corro's code): the SQLite
+ * part of a local commit alone, on raw better-sqlite3 in the same file mode. Per transaction: the
+ * user's upsert with an AFTER trigger calling a JS capture function (as corro's), the row read
+ * back, and one compact row-op record (table, key, values, HLC-like timestamp, msgpack) appended
+ * to a log table in the same transaction. Automerge changes would then be built later (coalesced,
+ * or on a worker) from that log, so `exec` could not return the changeset. Single-row
+ * transactions per second.
+ */
+function sqliteOnlySketch(dir: string, count: number): number {
+  const db = rawDb(dir, 'sketch.db');
+  db.exec('CREATE TABLE ops (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, op BLOB NOT NULL)');
+  const touched: bigint[] = [];
+  db.function('capture', { safeIntegers: true, deterministic: false }, (id: unknown) => {
+    touched.push(id as bigint);
+    return null;
+  });
+  db.exec(
+    'CREATE TRIGGER cap AFTER INSERT ON items BEGIN SELECT capture(NEW.id); END; CREATE TRIGGER capu AFTER UPDATE ON items BEGIN SELECT capture(NEW.id); END;',
+  );
+  const up = db.prepare(UPSERT);
+  const read = db
+    .prepare('SELECT name, qty, price, note FROM items WHERE id = ?')
+    .raw(true)
+    .safeIntegers(true);
+  const log = db.prepare('INSERT INTO ops (ts, op) VALUES (?, ?)');
+  const packr = new Packr({ useRecords: false });
+  let ts = 0;
+  const tx = db.transaction((r: unknown[]) => {
+    touched.length = 0;
+    up.run(...r);
+    const ops = touched.map((id) => ['items', id, read.get(id)]);
+    log.run(++ts, packr.pack(ops));
+  });
+  for (let i = 0; i < 300; i++) tx(row(1_000_000 + i));
+  const t = monotonicMs();
+  for (let i = 0; i < count; i++) tx(row(i));
+  const rate = count / ((monotonicMs() - t) / 1000);
+  db.close();
+  return rate;
+}
+
 function oneRun(dir: string): RunFigures {
   warmUp();
   // (a) single-row transactions
@@ -128,6 +173,7 @@ function oneRun(dir: string): RunFigures {
   const rawSingle = SINGLE / ((monotonicMs() - t) / 1000);
   const rawUs = 1e6 / rawSingle;
   const automergeUs = automergeFloorUs(SINGLE);
+  const sketchSingle = sqliteOnlySketch(dir, SINGLE);
   const floorRatio = rawUs / (rawUs + automergeUs);
 
   const store = Store.open({ path: join(dir, 'corro.db'), schema: SCHEMA });
@@ -187,6 +233,7 @@ function oneRun(dir: string): RunFigures {
     automergeUs,
     rawUs,
     floorRatio,
+    sketchSingle,
     rawBatch,
     corroBatch,
     rawApply,
@@ -340,6 +387,14 @@ function main(): void {
       undefined,
       '>= 0.5 x raw',
       "raw / (raw + Automerge alone), per run: the best (a) ratio any design that makes one Automerge change per transaction, synchronously in the commit, can reach (it must also do raw's upsert)",
+    ),
+    figure(
+      '(a) sketch: Automerge off the commit path (SQLite part alone)',
+      'rows/s',
+      'sketchSingle',
+      'rawSingle',
+      '>= 0.5 x raw',
+      "not corro's code: raw better-sqlite3 with a capture trigger calling JS, the row read back and one msgpack row-op record appended to a log table, one transaction per row; what a design that builds Automerge changes later (coalesced or on a worker) could reach, with the changeset no longer ready when exec returns",
     ),
     figure(
       `(b) ${BATCH_ROWS} rows in ${BATCH}-row transactions`,
