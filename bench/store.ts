@@ -1,7 +1,7 @@
 // Store benchmark (npm run bench:store): raw better-sqlite3 upserts versus corro, same run, same
 // machine, same schema and rows. Figures are medians of RUNS runs; see docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import v8 from 'node:v8';
@@ -87,7 +87,9 @@ function warmUp(): void {
  * capture, no log: only what one Automerge change per transaction costs. Microseconds per
  * transaction.
  */
-function automergeFloorUs(count: number): number {
+function automergeFloorUs(count: number, warm = true): number {
+  // Compiles and warms the same calls on throwaway documents first, as warmUp() does for the store.
+  if (warm) automergeFloorUs(Math.min(count, 500), false);
   const actor = '0123456789abcdef0123456789abcdef';
   const docs = new Map<string, CrdtDoc>();
   const writes = [];
@@ -160,6 +162,67 @@ function sqliteOnlySketch(dir: string, count: number): number {
   const rate = count / ((monotonicMs() - t) / 1000);
   db.close();
   return rate;
+}
+
+/**
+ * WAL pages each commit appends, corro against raw better-sqlite3 (same upserts, fresh files). A
+ * second connection holds a read transaction open, so SQLite cannot restart the WAL and its size
+ * grows by exactly the frames written; frames / commits. Returns [single-row, 1000-row] pages
+ * per commit.
+ */
+function walPagesPerCommit(dir: string): { corro: [number, number]; raw: [number, number] } {
+  const singles = 1000;
+  const batches = 10;
+  const measure = (
+    path: string,
+    single: (i: number) => void,
+    batch: (from: number) => void,
+  ): [number, number] => {
+    const reader = new Database(path, { readonly: true });
+    const pageBytes = Number(reader.pragma('page_size', { simple: true })) + 24;
+    const walBytes = () => statSync(`${path}-wal`).size;
+    const pin = () => {
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM items').get();
+    };
+    pin();
+    let before = walBytes();
+    for (let i = 0; i < singles; i++) single(2_000_000 + i);
+    const perSingle = (walBytes() - before) / pageBytes / singles;
+    reader.exec('COMMIT');
+    pin();
+    before = walBytes();
+    for (let b = 0; b < batches; b++) batch(3_000_000 + b * BATCH);
+    const perBatch = (walBytes() - before) / pageBytes / batches;
+    reader.exec('COMMIT');
+    reader.close();
+    return [perSingle, perBatch];
+  };
+  const raw = rawDb(dir, 'wal-raw.db');
+  const up = raw.prepare(UPSERT);
+  const rawOne = raw.transaction((r: unknown[]) => up.run(...r));
+  const rawBatch = raw.transaction((from: number) => {
+    for (let i = from; i < from + BATCH; i++) up.run(...row(i));
+  });
+  for (let i = 0; i < 300; i++) rawOne(row(i));
+  const rawPages = measure(
+    join(dir, 'wal-raw.db'),
+    (i) => rawOne(row(i)),
+    (from) => rawBatch(from),
+  );
+  raw.close();
+  const store = Store.open({ path: join(dir, 'wal-corro.db'), schema: SCHEMA });
+  for (let i = 0; i < 300; i++) store.exec(UPSERT, row(i));
+  const corroPages = measure(
+    join(dir, 'wal-corro.db'),
+    (i) => store.exec(UPSERT, row(i)),
+    (from) =>
+      store.transaction((tx) => {
+        for (let i = from; i < from + BATCH; i++) tx.exec(UPSERT, row(i));
+      }),
+  );
+  store.close();
+  return { corro: corroPages, raw: rawPages };
 }
 
 function oneRun(dir: string): RunFigures {
@@ -413,6 +476,36 @@ function main(): void {
       `${SINGLE} single-row + ${BATCH_ROWS / BATCH} ${BATCH}-row changesets, applied 100 per call; raw baseline: same upserts, same grouping`,
     ),
   ]);
+  const walDir = mkdtempSync(join(tmpdir(), 'corro-bench-wal-'));
+  let walPages: ReturnType<typeof walPagesPerCommit>;
+  try {
+    walPages = walPagesPerCommit(walDir);
+  } finally {
+    rmSync(walDir, { recursive: true, force: true });
+  }
+  const walNote =
+    'WAL frames appended per commit (a reader connection holds the WAL open so its growth counts every frame); 1000 single-row commits, 10 1000-row commits; deterministic for given code, one run';
+  for (const [i, what] of [
+    [0, 'single-row'],
+    [1, `${BATCH}-row`],
+  ] as const) {
+    result.figures.push({
+      name: `WAL pages per ${what} commit`,
+      unit: 'pages/commit',
+      median: walPages.corro[i],
+      min: walPages.corro[i],
+      max: walPages.corro[i],
+      runs: 1,
+      baseline: {
+        name: 'raw better-sqlite3 upserts',
+        median: walPages.raw[i],
+        min: walPages.raw[i],
+        max: walPages.raw[i],
+      },
+      ratio: walPages.corro[i] / walPages.raw[i],
+      note: walNote,
+    });
+  }
   const rss = measureRss();
   const rssNote = `RSS growth in a fresh child process from before open to after all ${SINGLE + BATCH_ROWS} rows, after GC, every document loaded; one run`;
   result.figures.push(
