@@ -72,8 +72,8 @@ export interface SimResults {
     perNode: Summary;
     /** Largest lower bound over writes: max one-way latency from the writer to a target. */
     lowerBoundMs: number;
-    /** full.p99 / lowerBoundMs (DESIGN.md goal: <= 2 at 1000 nodes). */
-    p99OverLowerBound: number;
+    /** full.p99 / lowerBoundMs (DESIGN.md goal: <= 2 at 1000 nodes); null without complete writes. */
+    p99OverLowerBound: number | null;
     cdf: [number, number][];
     /** Mean fraction of target nodes holding a write, by ms since the write. */
     heldOverTime: [number, number][];
@@ -101,8 +101,9 @@ export interface SimResults {
     undetected: number;
   };
   readonly traffic: {
-    msgsPerNodePerSec: number;
-    bytesPerNodePerSec: number;
+    /** null when no node was up at a sample (nothing measured). */
+    msgsPerNodePerSec: number | null;
+    bytesPerNodePerSec: number | null;
     maxBytesPerNodePerSec: number;
     totals: Record<string, number>;
   };
@@ -194,9 +195,10 @@ export function buildResults(d: RunData): SimResults {
       full: fullSummary,
       perNode: summary(perNode),
       lowerBoundMs: round(lowerBound),
-      p99OverLowerBound: lowerBound > 0 ? round(fullSummary.p99 / lowerBound) : 0,
+      p99OverLowerBound:
+        lowerBound > 0 && fullSummary.p99 !== null ? round(fullSummary.p99 / lowerBound) : null,
       cdf: cdf(perNode),
-      heldOverTime: heldOverTime(perWrite, fullSummary.max),
+      heldOverTime: heldOverTime(perWrite, fullSummary.max ?? 0),
     },
     membership: {
       firstAgreementMs: firstAgree ? round(firstAgree.t) : null,
@@ -215,8 +217,9 @@ export function buildResults(d: RunData): SimResults {
       undetected: crashes.filter((c) => c.firstSuspectAt === undefined).length,
     },
     traffic: {
-      msgsPerNodePerSec: round(sampler.nodeSeconds > 0 ? (totals.sent ?? 0) / sampler.nodeSeconds : 0),
-      bytesPerNodePerSec: round(sampler.nodeSeconds > 0 ? (totals.sentBytes ?? 0) / sampler.nodeSeconds : 0),
+      msgsPerNodePerSec: sampler.nodeSeconds > 0 ? round((totals.sent ?? 0) / sampler.nodeSeconds) : null,
+      bytesPerNodePerSec:
+        sampler.nodeSeconds > 0 ? round((totals.sentBytes ?? 0) / sampler.nodeSeconds) : null,
       maxBytesPerNodePerSec: round(maxNodeBytes),
       totals,
     },

@@ -25,6 +25,19 @@ describe('every built-in scenario, small, on the stand-in protocol', () => {
     expect(m.firstDetection.max).toBeGreaterThan(0);
   });
 
+  it('steady: figures nothing measured are null in results.json and n/a in the summary', async () => {
+    const out = await simulate(smallRun({ scenario: 'steady', nodes: 6, durationMs: 3000 }));
+    const m = out.results.membership;
+    expect(m.crashes).toBe(0);
+    expect(m.allDead).toEqual({ count: 0, p50: null, p99: null, max: null, mean: null });
+    expect(m.firstDetection.p50).toBeNull();
+    expect(out.json).toContain('"allDead": {\n      "count": 0,\n      "p50": null');
+    expect(out.summary).toMatch(/crash seen dead by all p50 \/ max\s+n\/a \/ n\/a ms/);
+    expect(out.summary).toMatch(/crash detection first p50 \/ max\s+n\/a \/ n\/a ms \(0 crashes\)/);
+    // Measured figures stay numbers.
+    expect(out.results.propagation.full.p50).toBeGreaterThan(0);
+  });
+
   it('partition: drops packets at the cut and still converges after healing', async () => {
     const out = await simulate(smallRun({ scenario: 'partition' }));
     expect(out.results.traffic.totals.partitioned).toBeGreaterThan(0);
