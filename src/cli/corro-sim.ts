@@ -28,6 +28,10 @@ const num = (name: string, min: number, maxExclusive: number) => (v: string) => 
     throw new InvalidArgumentError(`${name} must be a number in [${min}, ${maxExclusive}), got "${v}"`);
   return n;
 };
+const warmupArg = (v: string): number | 'auto' => {
+  if (v === 'auto') return v;
+  return num('--warmup', 0, 1e7)(v);
+};
 const regionList = (v: string) => {
   const list = v
     .split(',')
@@ -57,6 +61,12 @@ const program = new Command()
     int('--seed', 0, 2 ** 32 - 1),
   )
   .option('--duration <seconds>', 'virtual length of the fault phase', num('--duration', 0.001, 1e7), 60)
+  .option(
+    '--warmup <seconds|auto>',
+    'warm-up before the fault phase: nodes join, no writes or faults yet; auto = until the members agree (at most 120 s); 0 = none',
+    warmupArg,
+    'auto',
+  )
   .option('--heal <seconds>', 'longest healing phase (ends early once converged)', num('--heal', 0, 1e7), 60)
   .option('--scenario <name|file.json>', `${SCENARIO_NAMES.join(', ')} or a scenario JSON file`, 'steady')
   .option(
@@ -83,6 +93,7 @@ async function main(): Promise<number> {
     seed?: number;
     duration: number;
     heal: number;
+    warmup: number | 'auto';
     scenario: string;
     writesPerSec: number;
     loss?: number;
@@ -133,6 +144,7 @@ async function main(): Promise<number> {
     nodes: o.nodes,
     durationMs: Math.round(o.duration * 1000),
     healMs: Math.round(o.heal * 1000),
+    warmupMs: o.warmup === 'auto' ? 'auto' : Math.round(o.warmup * 1000),
     writesPerSec: o.writesPerSec,
     lossRate: o.loss,
     regions: o.regions,

@@ -113,7 +113,7 @@ code{background:#f4f4f4;padding:2px 4px}</style></head><body>
 <h1>corro-sim: ${esc(r.scenario.name)} <span class="${r.ok ? 'ok' : 'bad'}">${r.ok ? 'PASS' : 'FAIL'}</span></h1>
 <p>${esc(r.scenario.description)}</p>
 <p>seed <b>${r.seed}</b>, protocol <b>${esc(r.protocol)}</b>, ${r.scenario.nodes} nodes over ${esc(r.scenario.regions.join(', '))},
-fault phase ${r.scenario.durationMs} ms, ${r.scenario.writesPerSec} writes/s, ${r.run.eventsExecuted} events.
+warm-up ${r.run.faultStartMs} ms, fault phase ${r.scenario.durationMs} ms, ${r.scenario.writesPerSec} writes/s, ${r.run.eventsExecuted} events.
 Replay: <code>${esc(replayCommand)}</code></p>
 <h2>Checks</h2><table><tr><th>checker</th><th>verdict</th><th>detail</th></tr>
 ${checks}</table>

@@ -18,6 +18,8 @@ export interface RunData {
   readonly replicates: boolean;
   readonly eventsExecuted: number;
   readonly endMs: number;
+  /** When the fault phase began: the end of the warm-up (0 without one). */
+  readonly faultStartMs: number;
   readonly faultEndMs: number;
   readonly convergedAt: number | undefined;
   readonly writesRefused: number;
@@ -57,6 +59,8 @@ export interface SimResults {
   readonly run: {
     eventsExecuted: number;
     endMs: number;
+    /** Warm-up length: writes and scenario events start here (virtual ms from the start). */
+    faultStartMs: number;
     faultEndMs: number;
     convergedAfterHealMs: number | null;
   };
@@ -184,6 +188,7 @@ export function buildResults(d: RunData): SimResults {
     run: {
       eventsExecuted: d.eventsExecuted,
       endMs: round(d.endMs),
+      faultStartMs: round(d.faultStartMs),
       faultEndMs: round(d.faultEndMs),
       convergedAfterHealMs: d.convergedAt === undefined ? null : round(d.convergedAt - d.faultEndMs),
     },

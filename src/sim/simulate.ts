@@ -27,6 +27,12 @@ export interface SimulateOptions {
   /** Longest healing phase in virtual ms. Default 60000. */
   readonly healMs?: number;
   readonly writesPerSec: number;
+  /**
+   * Warm-up before the fault phase: virtual ms, or `'auto'` (until the members agree, at most
+   * 120 s; see `SimOptions.warmupMs`). Default 0 here (tests and experiments keep their runs);
+   * the CLI defaults to `'auto'`.
+   */
+  readonly warmupMs?: number | 'auto';
   readonly lossRate?: number;
   readonly regions: readonly string[];
   readonly protocol: SimProtocol;
@@ -85,6 +91,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateOutput> {
     scenario,
     protocol: o.protocol,
     asyncTurns: o.asyncTurns,
+    warmupMs: o.warmupMs ?? 0,
     viewObservers: o.viewObservers,
     onProgress: o.onProgress,
   });
@@ -95,6 +102,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateOutput> {
     nodes: o.nodes,
     durationMs: o.durationMs,
     healMs: o.healMs,
+    warmupMs: o.warmupMs ?? 0,
     writesPerSec: o.writesPerSec,
     loss: o.lossRate,
     regions: o.regions,

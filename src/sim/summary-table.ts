@@ -13,6 +13,7 @@ export function summaryTable(r: SimResults): string {
     ],
     ['lower bound (latency matrix)', `${p.lowerBoundMs} ms; p99 / bound = ${fig(p.p99OverLowerBound)}`],
     ['writes acked / refused / incomplete', `${p.acknowledged} / ${p.refused} / ${p.incomplete}`],
+    ['warm-up (writes and faults start)', `${r.run.faultStartMs} ms`],
     ['membership first agreement', m.firstAgreementMs === null ? 'never' : `${m.firstAgreementMs} ms`],
     [
       'converged after healing',
@@ -56,6 +57,7 @@ export function replayCommand(args: {
   nodes?: number;
   durationMs: number;
   healMs?: number;
+  warmupMs?: number | 'auto';
   writesPerSec: number;
   loss?: number;
   regions: readonly string[];
@@ -65,6 +67,8 @@ export function replayCommand(args: {
   if (args.nodes !== undefined) parts.push(`--nodes ${args.nodes}`);
   parts.push(`--duration ${args.durationMs / 1000}`);
   if (args.healMs !== undefined && args.healMs !== 60_000) parts.push(`--heal ${args.healMs / 1000}`);
+  // The CLI's default is auto; any other warm-up is spelled out.
+  if (args.warmupMs !== undefined && args.warmupMs !== 'auto') parts.push(`--warmup ${args.warmupMs / 1000}`);
   parts.push(`--writes-per-sec ${args.writesPerSec}`);
   if (args.loss !== undefined) parts.push(`--loss ${args.loss}`);
   parts.push(`--regions ${args.regions.join(',')}`);
