@@ -37,6 +37,8 @@ export interface SimulateOptions {
   readonly regions: readonly string[];
   readonly protocol: SimProtocol;
   readonly asyncTurns?: number;
+  /** Copy every packet on send (`SimNetwork`'s `copyPackets`). Default false. */
+  readonly copyPackets?: boolean;
   readonly viewObservers?: number;
   readonly onProgress?: (elapsedMs: number, totalMs: number) => void;
 }
@@ -91,6 +93,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateOutput> {
     scenario,
     protocol: o.protocol,
     asyncTurns: o.asyncTurns,
+    copyPackets: o.copyPackets,
     warmupMs: o.warmupMs ?? 0,
     viewObservers: o.viewObservers,
     onProgress: o.onProgress,

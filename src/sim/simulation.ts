@@ -28,6 +28,8 @@ export interface SimOptions {
   readonly bootstrapCount?: number;
   /** Healing-phase convergence is checked this often, in virtual ms. Default 250. */
   readonly checkIntervalMs?: number;
+  /** Copy every packet on send (see `SimNetwork`); default false. Results are the same either way. */
+  readonly copyPackets?: boolean;
   /** Microtask turns to yield after every event (for protocols with internal async work). Default 0. */
   readonly asyncTurns?: number;
   /**
@@ -59,7 +61,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
   const sim = new VirtualScheduler(EPOCH_MS);
   const rel = () => sim.now() - EPOCH_MS;
   const rngFor = (stream: number): Rng => seededRng(deriveSeed(seed, 0x7fff0000 + stream));
-  const net = new SimNetwork(sim, rngFor(1), scenario.network);
+  const net = new SimNetwork(sim, rngFor(1), scenario.network, { copyPackets: opts.copyPackets ?? false });
   const workloadRng = rngFor(2);
   const planRng = rngFor(3);
   const bootstrapCount = opts.bootstrapCount ?? 3;
