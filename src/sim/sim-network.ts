@@ -86,7 +86,7 @@ export class SimNetwork {
    *   sender that reused its buffer after `send` would be caught. Default false: corro's only
    *   datagram sender (membership's sealer) builds a fresh buffer for every packet and never
    *   touches it again, and receivers only read packets, so the copy (one ArrayBuffer
-   *   allocation per packet, ~7% of a 300-node agent run) changes nothing the simulator
+   *   allocation per packet) changes nothing the simulator
    *   measures; `test/sim/network.test.ts` checks that runs are byte-identical either way.
    */
   constructor(
