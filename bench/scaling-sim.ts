@@ -18,6 +18,10 @@ import type { SimResults } from '../src/sim/results.js';
 import { type BenchOptions, runIfMain } from './lib/main.js';
 import { exited, spawnTracked } from './lib/processes.js';
 import { type BenchResult, newResult } from './lib/result.js';
+
+/** Keeps figures the simulator measured (it reports `null`, not 0, for what it could not). */
+const measured = (x: number | null): x is number => x !== null;
+
 import { comparedPaired, figure } from './lib/stats.js';
 
 /** One cluster size, how many seeds it runs with, and the wall-time bound of one run. */
@@ -172,13 +176,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         figure(
           'propagation to all nodes, p50 over writes',
           'ms',
-          reached.map((r) => r.propagation.full.p50),
+          reached.map((r) => r.propagation.full.p50).filter(measured),
           { group: g, impl },
         ),
         comparedPaired(
           'propagation to all nodes, p99 over writes',
           'ms',
-          reached.map((r) => r.propagation.full.p99),
+          reached.map((r) => r.propagation.full.p99).filter(measured),
           { name: 'lower bound', samples: lbReached },
           { group: g, impl, goal: p.nodes >= 1000 ? 'p99 <= 2 x lower bound' : undefined },
         ),
@@ -189,7 +193,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         figure(
           'propagation to each node, p50 over (write, node)',
           'ms',
-          perNode.map((r) => r.propagation.perNode.p50),
+          perNode.map((r) => r.propagation.perNode.p50).filter(measured),
           {
             group: g,
             impl,
@@ -198,7 +202,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         figure(
           'propagation to each node, p99 over (write, node)',
           'ms',
-          perNode.map((r) => r.propagation.perNode.p99),
+          perNode.map((r) => r.propagation.perNode.p99).filter(measured),
           {
             group: g,
             impl,
@@ -224,7 +228,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       figure(
         'bytes sent per node per second',
         'B/node/s',
-        runs.map((r) => r.traffic.bytesPerNodePerSec),
+        runs.map((r) => r.traffic.bytesPerNodePerSec).filter(measured),
         { group: g, impl },
       ),
       figure('wall time of one run', 's', wallS, {

@@ -81,7 +81,8 @@ export class LagStats {
   quantile(q: number): number {
     const n = Math.min(this.count, this.capacity);
     if (n === 0) return 0;
-    const s = Array.from(this.ring.subarray(0, n)).sort((a, b) => a - b);
+    // A typed array sorts numerically without a comparator (several times faster).
+    const s = this.ring.slice(0, n).sort();
     return s[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number;
   }
 }

@@ -6,6 +6,8 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { isRegion } from '../regions/latency.js';
@@ -27,6 +29,10 @@ const num = (name: string, min: number, maxExclusive: number) => (v: string) => 
   if (!Number.isFinite(n) || n < min || n >= maxExclusive)
     throw new InvalidArgumentError(`${name} must be a number in [${min}, ${maxExclusive}), got "${v}"`);
   return n;
+};
+const warmupArg = (v: string): number | 'auto' => {
+  if (v === 'auto') return v;
+  return num('--warmup', 0, 1e7)(v);
 };
 const regionList = (v: string) => {
   const list = v
@@ -57,6 +63,12 @@ const program = new Command()
     int('--seed', 0, 2 ** 32 - 1),
   )
   .option('--duration <seconds>', 'virtual length of the fault phase', num('--duration', 0.001, 1e7), 60)
+  .option(
+    '--warmup <seconds|auto>',
+    'warm-up before the fault phase: nodes join, no writes or faults yet; auto = until the members agree (at most 120 s); 0 = none',
+    warmupArg,
+    'auto',
+  )
   .option('--heal <seconds>', 'longest healing phase (ends early once converged)', num('--heal', 0, 1e7), 60)
   .option('--scenario <name|file.json>', `${SCENARIO_NAMES.join(', ')} or a scenario JSON file`, 'steady')
   .option(
@@ -76,6 +88,14 @@ const program = new Command()
   .option('--no-progress', 'no progress bar')
   .showHelpAfterError();
 
+/** heapUsed after a full garbage collection (gc exposed at run time for this one call). */
+function liveHeapBytes(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
 async function main(): Promise<number> {
   program.parse();
   const o = program.opts<{
@@ -83,6 +103,7 @@ async function main(): Promise<number> {
     seed?: number;
     duration: number;
     heal: number;
+    warmup: number | 'auto';
     scenario: string;
     writesPerSec: number;
     loss?: number;
@@ -133,6 +154,7 @@ async function main(): Promise<number> {
     nodes: o.nodes,
     durationMs: Math.round(o.duration * 1000),
     healMs: Math.round(o.heal * 1000),
+    warmupMs: o.warmup === 'auto' ? 'auto' : Math.round(o.warmup * 1000),
     writesPerSec: o.writesPerSec,
     lossRate: o.loss,
     regions: o.regions,
@@ -152,6 +174,8 @@ async function main(): Promise<number> {
   // CPU time of this process: on a shared, loaded machine it is the honest cost figure.
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const mem = process.memoryUsage();
+  // Live heap: heapUsed after a full collection (heapUsed alone counts garbage not yet collected).
+  const liveHeap = liveHeapBytes();
   const dir = resolve(o.out);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'results.json'), out.json);
@@ -166,12 +190,15 @@ async function main(): Promise<number> {
     heapUsedMiB: +(mem.heapUsed / 2 ** 20).toFixed(1),
     rssGrowthPerNodeKiB: +((mem.rss - rssStart) / 1024 / out.scenario.nodes).toFixed(1),
     heapPerNodeKiB: +(mem.heapUsed / 1024 / out.scenario.nodes).toFixed(1),
+    liveHeapMiB: +(liveHeap / 2 ** 20).toFixed(1),
+    liveHeapPerNodeKiB: +(liveHeap / 1024 / out.scenario.nodes).toFixed(1),
+    externalMiB: +(mem.external / 2 ** 20).toFixed(1),
     nodes: out.scenario.nodes,
   };
   writeFileSync(join(dir, 'run-stats.json'), `${JSON.stringify(stats, null, 2)}\n`);
   console.log(out.summary);
   console.log(
-    `\n  wall ${stats.wallMs} ms (cpu ${stats.cpuMs} ms), ${stats.eventsPerSec} events/s (${stats.eventsPerCpuSec} per cpu-s), virtual/wall ${stats.virtualOverWall}x, rss ${stats.rssMiB} MiB, heap ${stats.heapUsedMiB} MiB (${stats.heapPerNodeKiB} KiB/node)`,
+    `\n  wall ${stats.wallMs} ms (cpu ${stats.cpuMs} ms), ${stats.eventsPerSec} events/s (${stats.eventsPerCpuSec} per cpu-s), virtual/wall ${stats.virtualOverWall}x, rss ${stats.rssMiB} MiB, heap ${stats.heapUsedMiB} MiB (${stats.heapPerNodeKiB} KiB/node), live heap after GC ${stats.liveHeapMiB} MiB (${stats.liveHeapPerNodeKiB} KiB/node), external ${stats.externalMiB} MiB`,
   );
   console.log(
     `  wrote ${join(dir, 'results.json')}, ${join(dir, 'report.html')}, ${join(dir, 'run-stats.json')}`,

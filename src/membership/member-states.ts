@@ -3,6 +3,7 @@ import type { ActorId } from '../store/types.js';
 import type { Awareness } from './awareness.js';
 import type { MembershipConfig } from './config.js';
 import type { CoreNotification, MemberChange } from './core-types.js';
+import { internMeta, internString } from './intern.js';
 import { type MemberRecord, type MemberTable, toInfo } from './member-table.js';
 import { encodeMessage, type MemberEntry, type Message, type Meta } from './messages.js';
 import type { MemberState } from './messaging.js';
@@ -62,11 +63,11 @@ export class MemberStates {
         return;
       }
       r = {
-        actorId: id,
-        addr,
+        actorId: internString(id),
+        addr: internString(addr),
         incarnation,
         state: 'alive',
-        meta,
+        meta: internMeta(meta),
         stateChangedMs: h.clock.now(),
         srttMs: undefined,
       };
@@ -80,8 +81,8 @@ export class MemberStates {
     const prev = r.state;
     const metaChanged = !sameMeta(meta, r.meta);
     r.incarnation = incarnation;
-    r.addr = addr;
-    r.meta = meta;
+    r.addr = internString(addr);
+    r.meta = internMeta(meta);
     h.queue.push(id, encodeMessage({ type: 'alive', id, addr, incarnation, meta }));
     if (prev !== 'alive') {
       r.state = 'alive';

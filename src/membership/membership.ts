@@ -167,6 +167,11 @@ export class Membership implements MembershipMessaging {
     return this.core.incarnation;
   }
 
+  /** Broadcasts waiting in the transmit queue (cheap, unlike {@link metrics}, which counts live members). */
+  get queuedBroadcasts(): number {
+    return this.core.queuedBroadcasts;
+  }
+
   /** Counters and gauges, as plain numbers (a fresh snapshot per read). */
   get metrics(): MembershipMetrics {
     return {

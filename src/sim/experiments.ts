@@ -1,7 +1,7 @@
 import type { SimProtocol } from './protocol.js';
 import type { SimResults } from './results.js';
 import { simulate } from './simulate.js';
-import { round } from './stats.js';
+import { fig, round } from './stats.js';
 
 /** SWIM paper: expected protocol periods from a failure to its first detection, e / (e - 1). */
 export const SWIM_FIRST_DETECTION_PERIODS = Math.E / (Math.E - 1);
@@ -108,10 +108,11 @@ export async function detectionExperiment(
     rows.push({
       nodes: n,
       crashes: r.membership.crashes,
-      'first detection mean (periods)': round(first.mean / p.probeIntervalMs, 2),
-      'first detection p50 / max (ms)': `${first.p50} / ${first.max}`,
+      'first detection mean (periods)':
+        first.mean === null ? 'n/a' : round(first.mean / p.probeIntervalMs, 2),
+      'first detection p50 / max (ms)': `${fig(first.p50)} / ${fig(first.max)}`,
       'SWIM e/(e-1) (periods)': round(SWIM_FIRST_DETECTION_PERIODS, 2),
-      'all see dead p50 / max (ms)': `${all.p50} / ${all.max}`,
+      'all see dead p50 / max (ms)': `${fig(all.p50)} / ${fig(all.max)}`,
       undetected: r.membership.undetected,
     });
   }
@@ -140,7 +141,7 @@ export async function disseminationExperiment(
     const row: Record<string, string | number> = { nodes: n, writes: r.propagation.acknowledged };
     for (const rounds of [1, 2, 3, 4, 6, 8, 10])
       row[`r${rounds}`] = `${round(at(rounds), 2)} / ${round(model[rounds] ?? 1, 2)}`;
-    row['full p50 / max (ms)'] = `${r.propagation.full.p50} / ${r.propagation.full.max}`;
+    row['full p50 / max (ms)'] = `${fig(r.propagation.full.p50)} / ${fig(r.propagation.full.max)}`;
     row.incomplete = r.propagation.incomplete;
     rows.push(row);
   }
@@ -174,7 +175,7 @@ export async function falsePositiveExperiment(
       'false suspicions': lossy.membership.falseSuspicions,
       'false deaths': lossy.membership.falseDeaths,
       'slow/paused node suspicions / deaths': '-',
-      'msgs/node/s': lossy.traffic.msgsPerNodePerSec,
+      'msgs/node/s': fig(lossy.traffic.msgsPerNodePerSec),
     });
     const slow = await run(proto, seed, nodes, durationS, { scenario: 'slow-node' });
     rows.push({
@@ -183,7 +184,7 @@ export async function falsePositiveExperiment(
       'false suspicions': slow.membership.falseSuspicions,
       'false deaths': slow.membership.falseDeaths,
       'slow/paused node suspicions / deaths': `${slow.membership.pausedSuspicions} / ${slow.membership.pausedDeaths}`,
-      'msgs/node/s': slow.traffic.msgsPerNodePerSec,
+      'msgs/node/s': fig(slow.traffic.msgsPerNodePerSec),
     });
   }
   return { name: `false positives (${nodes} nodes, ${durationS} s)`, seed, rows };

@@ -1,4 +1,5 @@
 import type { SimResults } from './results.js';
+import { fig } from './stats.js';
 import { lineChart } from './svg-chart.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -72,8 +73,14 @@ export function reportHtml(r: SimResults, replayCommand: string): string {
     .join('\n');
   const m = r.membership;
   const figures: [string, string][] = [
-    ['propagation per write p50 / p99 / max', `${p.full.p50} / ${p.full.p99} / ${p.full.max} ms`],
-    ['lower bound from the latency matrix', `${p.lowerBoundMs} ms (p99 / bound = ${p.p99OverLowerBound})`],
+    [
+      'propagation per write p50 / p99 / max',
+      `${fig(p.full.p50)} / ${fig(p.full.p99)} / ${fig(p.full.max)} ms`,
+    ],
+    [
+      'lower bound from the latency matrix',
+      `${p.lowerBoundMs} ms (p99 / bound = ${fig(p.p99OverLowerBound)})`,
+    ],
     ['writes acknowledged / incomplete', `${p.acknowledged} / ${p.incomplete}`],
     ['membership first agreement', m.firstAgreementMs === null ? 'never' : `${m.firstAgreementMs} ms`],
     [
@@ -86,12 +93,15 @@ export function reportHtml(r: SimResults, replayCommand: string): string {
     ['stale suspicions / deaths of restarted nodes', `${m.staleSuspicions} / ${m.staleDeaths}`],
     [
       'crash detection: first suspicion p50 / max',
-      `${m.firstDetection.p50} / ${m.firstDetection.max} ms (${m.crashes} crashes, ${m.undetected} undetected)`,
+      `${fig(m.firstDetection.p50)} / ${fig(m.firstDetection.max)} ms (${m.crashes} crashes, ${m.undetected} undetected)`,
     ],
-    ['crash detection: all live nodes see dead p50 / max', `${m.allDead.p50} / ${m.allDead.max} ms`],
+    [
+      'crash detection: all live nodes see dead p50 / max',
+      `${fig(m.allDead.p50)} / ${fig(m.allDead.max)} ms`,
+    ],
     [
       'messages / bytes per node per second',
-      `${r.traffic.msgsPerNodePerSec} / ${r.traffic.bytesPerNodePerSec}`,
+      `${fig(r.traffic.msgsPerNodePerSec)} / ${fig(r.traffic.bytesPerNodePerSec)}`,
     ],
   ];
   return `<!doctype html>
@@ -103,7 +113,7 @@ code{background:#f4f4f4;padding:2px 4px}</style></head><body>
 <h1>corro-sim: ${esc(r.scenario.name)} <span class="${r.ok ? 'ok' : 'bad'}">${r.ok ? 'PASS' : 'FAIL'}</span></h1>
 <p>${esc(r.scenario.description)}</p>
 <p>seed <b>${r.seed}</b>, protocol <b>${esc(r.protocol)}</b>, ${r.scenario.nodes} nodes over ${esc(r.scenario.regions.join(', '))},
-fault phase ${r.scenario.durationMs} ms, ${r.scenario.writesPerSec} writes/s, ${r.run.eventsExecuted} events.
+warm-up ${r.run.faultStartMs} ms, fault phase ${r.scenario.durationMs} ms, ${r.scenario.writesPerSec} writes/s, ${r.run.eventsExecuted} events.
 Replay: <code>${esc(replayCommand)}</code></p>
 <h2>Checks</h2><table><tr><th>checker</th><th>verdict</th><th>detail</th></tr>
 ${checks}</table>

@@ -18,6 +18,8 @@ export interface RunData {
   readonly replicates: boolean;
   readonly eventsExecuted: number;
   readonly endMs: number;
+  /** When the fault phase began: the end of the warm-up (0 without one). */
+  readonly faultStartMs: number;
   readonly faultEndMs: number;
   readonly convergedAt: number | undefined;
   readonly writesRefused: number;
@@ -57,6 +59,8 @@ export interface SimResults {
   readonly run: {
     eventsExecuted: number;
     endMs: number;
+    /** Warm-up length: writes and scenario events start here (virtual ms from the start). */
+    faultStartMs: number;
     faultEndMs: number;
     convergedAfterHealMs: number | null;
   };
@@ -72,8 +76,8 @@ export interface SimResults {
     perNode: Summary;
     /** Largest lower bound over writes: max one-way latency from the writer to a target. */
     lowerBoundMs: number;
-    /** full.p99 / lowerBoundMs (DESIGN.md goal: <= 2 at 1000 nodes). */
-    p99OverLowerBound: number;
+    /** full.p99 / lowerBoundMs (DESIGN.md goal: <= 2 at 1000 nodes); null without complete writes. */
+    p99OverLowerBound: number | null;
     cdf: [number, number][];
     /** Mean fraction of target nodes holding a write, by ms since the write. */
     heldOverTime: [number, number][];
@@ -101,8 +105,9 @@ export interface SimResults {
     undetected: number;
   };
   readonly traffic: {
-    msgsPerNodePerSec: number;
-    bytesPerNodePerSec: number;
+    /** null when no node was up at a sample (nothing measured). */
+    msgsPerNodePerSec: number | null;
+    bytesPerNodePerSec: number | null;
     maxBytesPerNodePerSec: number;
     totals: Record<string, number>;
   };
@@ -183,6 +188,7 @@ export function buildResults(d: RunData): SimResults {
     run: {
       eventsExecuted: d.eventsExecuted,
       endMs: round(d.endMs),
+      faultStartMs: round(d.faultStartMs),
       faultEndMs: round(d.faultEndMs),
       convergedAfterHealMs: d.convergedAt === undefined ? null : round(d.convergedAt - d.faultEndMs),
     },
@@ -194,9 +200,10 @@ export function buildResults(d: RunData): SimResults {
       full: fullSummary,
       perNode: summary(perNode),
       lowerBoundMs: round(lowerBound),
-      p99OverLowerBound: lowerBound > 0 ? round(fullSummary.p99 / lowerBound) : 0,
+      p99OverLowerBound:
+        lowerBound > 0 && fullSummary.p99 !== null ? round(fullSummary.p99 / lowerBound) : null,
       cdf: cdf(perNode),
-      heldOverTime: heldOverTime(perWrite, fullSummary.max),
+      heldOverTime: heldOverTime(perWrite, fullSummary.max ?? 0),
     },
     membership: {
       firstAgreementMs: firstAgree ? round(firstAgree.t) : null,
@@ -215,8 +222,9 @@ export function buildResults(d: RunData): SimResults {
       undetected: crashes.filter((c) => c.firstSuspectAt === undefined).length,
     },
     traffic: {
-      msgsPerNodePerSec: round(sampler.nodeSeconds > 0 ? (totals.sent ?? 0) / sampler.nodeSeconds : 0),
-      bytesPerNodePerSec: round(sampler.nodeSeconds > 0 ? (totals.sentBytes ?? 0) / sampler.nodeSeconds : 0),
+      msgsPerNodePerSec: sampler.nodeSeconds > 0 ? round((totals.sent ?? 0) / sampler.nodeSeconds) : null,
+      bytesPerNodePerSec:
+        sampler.nodeSeconds > 0 ? round((totals.sentBytes ?? 0) / sampler.nodeSeconds) : null,
       maxBytesPerNodePerSec: round(maxNodeBytes),
       totals,
     },

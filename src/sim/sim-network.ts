@@ -79,13 +79,24 @@ export class SimNetwork {
   private readonly byAddr = new Map<string, Endpoint>();
   private readonly regionNames: string[] = [];
   private latency: number[][] = [];
+  private readonly copyPackets: boolean;
 
+  /**
+   * @param options.copyPackets copy every packet on send, as a real socket does, so that a
+   *   sender that reused its buffer after `send` would be caught. Default false: corro's only
+   *   datagram sender (membership's sealer) builds a fresh buffer for every packet and never
+   *   touches it again, and receivers only read packets, so the copy (one ArrayBuffer
+   *   allocation per packet) changes nothing the simulator
+   *   measures; `test/sim/network.test.ts` checks that runs are byte-identical either way.
+   */
   constructor(
     private readonly sim: VirtualScheduler,
     private readonly rng: Rng,
     config: Partial<NetworkConfig> = {},
+    options: { readonly copyPackets?: boolean } = {},
   ) {
     this.config = networkConfig(config);
+    this.copyPackets = options.copyPackets ?? false;
   }
 
   /** The current fault configuration. */
@@ -253,8 +264,8 @@ export class SimNetwork {
         src.uplinkQueuedBytes -= len;
       });
     }
-    // Copy: the sender may reuse its buffer once send returns, as with a real socket.
-    const copy = packet.slice();
+    // With copyPackets the sender may reuse its buffer once send returns, as with a real socket.
+    const copy = this.copyPackets ? packet.slice() : packet;
     const base = queueWait + (this.latency[src.regionIdx]?.[dst.regionIdx] ?? 0) + dst.ingressDelayMs;
     this.sim.after(base + this.noise(), () => this.arrive(dst, src.addr, copy));
     if (c.duplicateRate > 0 && this.rng.next() < c.duplicateRate) {

@@ -27,10 +27,18 @@ export interface SimulateOptions {
   /** Longest healing phase in virtual ms. Default 60000. */
   readonly healMs?: number;
   readonly writesPerSec: number;
+  /**
+   * Warm-up before the fault phase: virtual ms, or `'auto'` (until the members agree, at most
+   * 120 s; see `SimOptions.warmupMs`). Default 0 here (tests and experiments keep their runs);
+   * the CLI defaults to `'auto'`.
+   */
+  readonly warmupMs?: number | 'auto';
   readonly lossRate?: number;
   readonly regions: readonly string[];
   readonly protocol: SimProtocol;
   readonly asyncTurns?: number;
+  /** Copy every packet on send (`SimNetwork`'s `copyPackets`). Default false. */
+  readonly copyPackets?: boolean;
   readonly viewObservers?: number;
   readonly onProgress?: (elapsedMs: number, totalMs: number) => void;
 }
@@ -85,6 +93,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulateOutput> {
     scenario,
     protocol: o.protocol,
     asyncTurns: o.asyncTurns,
+    copyPackets: o.copyPackets,
+    warmupMs: o.warmupMs ?? 0,
     viewObservers: o.viewObservers,
     onProgress: o.onProgress,
   });
@@ -95,6 +105,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateOutput> {
     nodes: o.nodes,
     durationMs: o.durationMs,
     healMs: o.healMs,
+    warmupMs: o.warmupMs ?? 0,
     writesPerSec: o.writesPerSec,
     loss: o.lossRate,
     regions: o.regions,

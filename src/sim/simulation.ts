@@ -28,13 +28,29 @@ export interface SimOptions {
   readonly bootstrapCount?: number;
   /** Healing-phase convergence is checked this often, in virtual ms. Default 250. */
   readonly checkIntervalMs?: number;
+  /** Copy every packet on send (see `SimNetwork`); default false. Results are the same either way. */
+  readonly copyPackets?: boolean;
   /** Microtask turns to yield after every event (for protocols with internal async work). Default 0. */
   readonly asyncTurns?: number;
+  /**
+   * Warm-up before the fault phase, in virtual ms, or `'auto'`: the nodes start and join, but
+   * writes and scenario events wait until it ends (scenario event times count from its end).
+   * `'auto'` ends it at the first check (every `checkIntervalMs`) at which every sampled
+   * observer's member view equals the live set, and at {@link MAX_AUTO_WARMUP_MS} at the
+   * latest. Default 0 (the fault phase starts with the nodes; writes meet the join).
+   */
+  readonly warmupMs?: number | 'auto';
   /** Called now and then with virtual ms elapsed and the planned total. */
   readonly onProgress?: (elapsedMs: number, totalMs: number) => void;
 }
 
 const EPOCH_MS = 1_700_000_000_000;
+
+/**
+ * Longest automatic warm-up (120 virtual s): a cluster whose members have not agreed by then
+ * starts its fault phase anyway (1000 nodes agree after about 17 s).
+ */
+export const MAX_AUTO_WARMUP_MS = 120_000;
 
 /**
  * Runs one simulation to its end and returns the raw run data (turned into results.json by
@@ -45,7 +61,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
   const sim = new VirtualScheduler(EPOCH_MS);
   const rel = () => sim.now() - EPOCH_MS;
   const rngFor = (stream: number): Rng => seededRng(deriveSeed(seed, 0x7fff0000 + stream));
-  const net = new SimNetwork(sim, rngFor(1), scenario.network);
+  const net = new SimNetwork(sim, rngFor(1), scenario.network, { copyPackets: opts.copyPackets ?? false });
   const workloadRng = rngFor(2);
   const planRng = rngFor(3);
   const bootstrapCount = opts.bootstrapCount ?? 3;
@@ -157,7 +173,11 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
     }
     refreshLive();
   };
-  for (const e of scenario.events) sim.after(e.at, () => apply(e));
+  // Scenario events and writes are scheduled when the fault phase starts (after the warm-up).
+  let faultStartMs = 0;
+  const scheduleEvents = () => {
+    for (const e of scenario.events) sim.after(e.at, () => apply(e));
+  };
 
   // Workload: Poisson arrivals of writes on random running nodes during the fault phase.
   let writeSeq = 0;
@@ -167,7 +187,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
     if (!protocol.replicates || scenario.writesPerSec <= 0) return;
     const gap = (-Math.log(1 - workloadRng.next()) / scenario.writesPerSec) * 1000;
     sim.after(gap, () => {
-      if (rel() >= durationMs) return;
+      if (rel() >= faultStartMs + durationMs) return;
       const candidates = c.slots.filter((s) => s.status === 'up' && !s.paused && s.node?.write);
       const slot = candidates[Math.floor(workloadRng.next() * candidates.length)];
       if (slot?.node?.write) {
@@ -188,7 +208,6 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
       scheduleWrite();
     });
   };
-  scheduleWrite();
 
   // Sampling.
   const observers = sample(
@@ -205,7 +224,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
   sim.after(sampleMs, sampleTick);
 
   const asyncTurns = opts.asyncTurns ?? 0;
-  const totalPlanned = durationMs + scenario.healMs;
+  let totalPlanned = (typeof opts.warmupMs === 'number' ? opts.warmupMs : 0) + durationMs + scenario.healMs;
   let lastProgress = -1;
   const step = async (): Promise<boolean> => {
     const ran = sim.step();
@@ -233,8 +252,22 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
     }
   };
 
+  // Warm-up: the nodes join; no writes, no scenario events.
+  const checkEvery = opts.checkIntervalMs ?? 250;
+  const warmup = opts.warmupMs ?? 0;
+  if (warmup === 'auto') {
+    while (rel() < MAX_AUTO_WARMUP_MS) {
+      await runUntil(Math.min(MAX_AUTO_WARMUP_MS, rel() + checkEvery));
+      if (sampler.converged(observer, false)) break;
+    }
+    totalPlanned += rel();
+  } else if (warmup > 0) await runUntil(warmup);
+  faultStartMs = rel();
+
   // Fault phase.
-  await runUntil(durationMs);
+  scheduleEvents();
+  scheduleWrite();
+  await runUntil(faultStartMs + durationMs);
   const faultEndMs = rel();
 
   // Healing phase: every fault removed, writes stopped; run until converged.
@@ -245,9 +278,8 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
   }
   net.configure({ lossRate: 0, duplicateRate: 0, reorderRate: 0 });
   refreshLive();
-  const checkEvery = opts.checkIntervalMs ?? 250;
   let convergedAt: number | undefined;
-  const healEnd = durationMs + scenario.healMs;
+  const healEnd = faultEndMs + scenario.healMs;
   while (rel() < healEnd) {
     const next = Math.min(healEnd, rel() + checkEvery);
     await runUntil(next);
@@ -282,6 +314,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
     replicates: protocol.replicates,
     eventsExecuted: sim.executed,
     endMs: rel(),
+    faultStartMs,
     faultEndMs,
     convergedAt,
     writesRefused,

@@ -12,16 +12,20 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[i] as number;
 }
 
-/** p50 / p99 / max / mean / count of `values` (any order), rounded. */
+/**
+ * p50 / p99 / max / mean / count of `values` (any order), rounded. With no values every figure
+ * but `count` is `null`: nothing was measured, which is not the same as 0 ms.
+ */
 export function summary(values: readonly number[]): {
   count: number;
-  p50: number;
-  p99: number;
-  max: number;
-  mean: number;
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+  mean: number | null;
 } {
   const s = [...values].sort((a, b) => a - b);
-  const mean = s.length === 0 ? 0 : s.reduce((a, b) => a + b, 0) / s.length;
+  if (s.length === 0) return { count: 0, p50: null, p99: null, max: null, mean: null };
+  const mean = s.reduce((a, b) => a + b, 0) / s.length;
   return {
     count: s.length,
     p50: round(quantile(s, 0.5)),
@@ -42,4 +46,9 @@ export function cdf(values: readonly number[], points = 100): [number, number][]
   const last = out[out.length - 1];
   if (last?.[1] !== 1) out.push([round(s[s.length - 1] as number), 1]);
   return out;
+}
+
+/** A figure for people: `n/a` when it was not measured (`null`), else the number. */
+export function fig(x: number | null | undefined): string {
+  return x === null || x === undefined ? 'n/a' : `${x}`;
 }

@@ -1,4 +1,5 @@
 import type { SimResults } from './results.js';
+import { fig } from './stats.js';
 
 /** The end-of-run summary printed by the CLI: a two-column text table, then the checks. */
 export function summaryTable(r: SimResults): string {
@@ -8,10 +9,11 @@ export function summaryTable(r: SimResults): string {
     ['scenario', `${r.scenario.name} (${r.scenario.nodes} nodes, seed ${r.seed}, protocol ${r.protocol})`],
     [
       'propagation p50 / p99 / max',
-      `${p.full.p50} / ${p.full.p99} / ${p.full.max} ms over ${p.full.count} writes`,
+      `${fig(p.full.p50)} / ${fig(p.full.p99)} / ${fig(p.full.max)} ms over ${p.full.count} writes`,
     ],
-    ['lower bound (latency matrix)', `${p.lowerBoundMs} ms; p99 / bound = ${p.p99OverLowerBound}`],
+    ['lower bound (latency matrix)', `${p.lowerBoundMs} ms; p99 / bound = ${fig(p.p99OverLowerBound)}`],
     ['writes acked / refused / incomplete', `${p.acknowledged} / ${p.refused} / ${p.incomplete}`],
+    ['warm-up (writes and faults start)', `${r.run.faultStartMs} ms`],
     ['membership first agreement', m.firstAgreementMs === null ? 'never' : `${m.firstAgreementMs} ms`],
     [
       'converged after healing',
@@ -23,10 +25,13 @@ export function summaryTable(r: SimResults): string {
     ['stale (restarted) suspicions / deaths', `${m.staleSuspicions} / ${m.staleDeaths}`],
     [
       'crash detection first p50 / max',
-      `${m.firstDetection.p50} / ${m.firstDetection.max} ms (${m.crashes} crashes)`,
+      `${fig(m.firstDetection.p50)} / ${fig(m.firstDetection.max)} ms (${m.crashes} crashes)`,
     ],
-    ['crash seen dead by all p50 / max', `${m.allDead.p50} / ${m.allDead.max} ms`],
-    ['msgs / bytes per node per s', `${r.traffic.msgsPerNodePerSec} / ${r.traffic.bytesPerNodePerSec}`],
+    ['crash seen dead by all p50 / max', `${fig(m.allDead.p50)} / ${fig(m.allDead.max)} ms`],
+    [
+      'msgs / bytes per node per s',
+      `${fig(r.traffic.msgsPerNodePerSec)} / ${fig(r.traffic.bytesPerNodePerSec)}`,
+    ],
     ['max queue fill (size/bound)', `${Math.max(0, ...r.series.map((s) => s.maxQueueFill ?? 0))}`],
     [
       'network drops lost/part/queue/buffer',
@@ -52,6 +57,7 @@ export function replayCommand(args: {
   nodes?: number;
   durationMs: number;
   healMs?: number;
+  warmupMs?: number | 'auto';
   writesPerSec: number;
   loss?: number;
   regions: readonly string[];
@@ -61,6 +67,8 @@ export function replayCommand(args: {
   if (args.nodes !== undefined) parts.push(`--nodes ${args.nodes}`);
   parts.push(`--duration ${args.durationMs / 1000}`);
   if (args.healMs !== undefined && args.healMs !== 60_000) parts.push(`--heal ${args.healMs / 1000}`);
+  // The CLI's default is auto; any other warm-up is spelled out.
+  if (args.warmupMs !== undefined && args.warmupMs !== 'auto') parts.push(`--warmup ${args.warmupMs / 1000}`);
   parts.push(`--writes-per-sec ${args.writesPerSec}`);
   if (args.loss !== undefined) parts.push(`--loss ${args.loss}`);
   parts.push(`--regions ${args.regions.join(',')}`);

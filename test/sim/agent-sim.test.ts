@@ -30,6 +30,9 @@ describe('every built-in scenario, small, on real agents (store + membership + r
     const a = await simulate(opts);
     const b = await simulate(opts);
     expect(b.json).toBe(a.json);
+    // No sender reuses a packet buffer: copying every packet on send changes nothing.
+    const copied = await simulate({ ...opts, copyPackets: true });
+    expect(copied.json).toBe(a.json);
   });
 
   it('catches a planted bug: one store silently drops one remote changeset forever', async () => {

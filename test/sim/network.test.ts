@@ -8,9 +8,13 @@ import { networkConfig } from '../../src/sim/network-config.js';
 import { SimNodeRuntime } from '../../src/sim/node-runtime.js';
 import { SimNetwork } from '../../src/sim/sim-network.js';
 
-function twoNodes(config: Partial<NetworkConfig> = {}, regions: [string, string] = ['iad', 'syd']) {
+function twoNodes(
+  config: Partial<NetworkConfig> = {},
+  regions: [string, string] = ['iad', 'syd'],
+  copyPackets = false,
+) {
   const sim = new VirtualScheduler(0);
-  const net = new SimNetwork(sim, seededRng(1), { jitterMs: 0, ...config });
+  const net = new SimNetwork(sim, seededRng(1), { jitterMs: 0, ...config }, { copyPackets });
   net.addNode(0, regions[0]);
   net.addNode(1, regions[1]);
   const a = net.attach(0, (fn) => fn());
@@ -21,13 +25,24 @@ function twoNodes(config: Partial<NetworkConfig> = {}, regions: [string, string]
 }
 
 describe('simulated network', () => {
-  it('delivers after the one-way latency of the region pair, copying the bytes', () => {
-    const { sim, a, b, got } = twoNodes();
+  it('delivers after the one-way latency of the region pair, copying the bytes with copyPackets', () => {
+    const { sim, a, b, got } = twoNodes({}, ['iad', 'syd'], true);
     const buf = new Uint8Array([1, 2, 3]);
     a.send(b.localAddr, buf);
     buf[0] = 9;
     sim.runFor(1000);
     expect(got).toEqual([{ at: rttMs('iad', 'syd') / 2, from: a.localAddr, bytes: [1, 2, 3] }]);
+  });
+
+  it('hands the sent buffer itself to the receiver without copyPackets', () => {
+    const { sim, a, b } = twoNodes();
+    const seen: Uint8Array[] = [];
+    b.onPacket((_from, p) => seen.push(p));
+    const buf = new Uint8Array([1, 2, 3]);
+    a.send(b.localAddr, buf);
+    sim.runFor(1000);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBe(buf);
   });
 
   it('loses about the configured fraction and counts it', () => {

@@ -25,6 +25,47 @@ describe('every built-in scenario, small, on the stand-in protocol', () => {
     expect(m.firstDetection.max).toBeGreaterThan(0);
   });
 
+  it('steady: figures nothing measured are null in results.json and n/a in the summary', async () => {
+    const out = await simulate(smallRun({ scenario: 'steady', nodes: 6, durationMs: 3000 }));
+    const m = out.results.membership;
+    expect(m.crashes).toBe(0);
+    expect(m.allDead).toEqual({ count: 0, p50: null, p99: null, max: null, mean: null });
+    expect(m.firstDetection.p50).toBeNull();
+    expect(out.json).toContain('"allDead": {\n      "count": 0,\n      "p50": null');
+    expect(out.summary).toMatch(/crash seen dead by all p50 \/ max\s+n\/a \/ n\/a ms/);
+    expect(out.summary).toMatch(/crash detection first p50 \/ max\s+n\/a \/ n\/a ms \(0 crashes\)/);
+    // Measured figures stay numbers.
+    expect(out.results.propagation.full.p50).toBeGreaterThan(0);
+  });
+
+  it('warm-up: writes and scenario events wait for it; auto ends it when the members agree', async () => {
+    const none = await simulate(smallRun({ scenario: 'crash' }));
+    const fixed = await simulate(smallRun({ scenario: 'crash', warmupMs: 4000 }));
+    const auto = await simulate(smallRun({ scenario: 'crash', warmupMs: 'auto' }));
+    expect(none.results.run.faultStartMs).toBe(0);
+    expect(fixed.results.run.faultStartMs).toBe(4000);
+    expect(fixed.results.run.faultEndMs).toBe(4000 + 10_000);
+    const a = auto.results;
+    expect(a.run.faultStartMs).toBeGreaterThan(0);
+    expect(a.run.faultStartMs).toBeLessThanOrEqual(a.membership.firstAgreementMs ?? Number.POSITIVE_INFINITY);
+    for (const r of [fixed.results, a]) {
+      expect(r.ok).toBe(true);
+      expect(r.membership.crashes).toBe(2);
+      expect(r.membership.undetected).toBe(0);
+      // Nodes start within the first second; no crash happens before the fault phase.
+      const warm = r.series.filter((x) => (x.t ?? 0) >= 1000 && (x.t ?? 0) <= r.run.faultStartMs);
+      expect(warm.length).toBeGreaterThan(0);
+      for (const x of warm) expect(x.liveNodes).toBe(20);
+      // Writes start with the fault phase.
+      expect(
+        r.series.filter((x) => (x.t ?? 0) <= r.run.faultStartMs).every((x) => x.heldFraction === 0),
+      ).toBe(true);
+    }
+    expect(fixed.replay).toContain('--warmup 4');
+    expect(auto.replay).not.toContain('--warmup');
+    expect(none.replay).toContain('--warmup 0');
+  });
+
   it('partition: drops packets at the cut and still converges after healing', async () => {
     const out = await simulate(smallRun({ scenario: 'partition' }));
     expect(out.results.traffic.totals.partitioned).toBeGreaterThan(0);

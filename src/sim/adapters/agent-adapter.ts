@@ -144,17 +144,16 @@ export function agentProtocol(opts: AgentAdapterOptions = {}): SimProtocol {
           return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
         },
         persist: (): Persisted => ({ actorId: agent.actorId, db: agent.store.serialize() }),
-        queues: () => {
-          const m = agent.metrics();
-          return [
-            {
-              name: 'membership.broadcasts',
-              size: m.membership.queuedBroadcasts ?? 0,
-              bound: agent.membership.config.maxQueuedBroadcasts,
-            },
-            { name: 'store.pending', size: m.store.pendingChangesets ?? 0, bound: maxPending },
-          ];
-        },
+        // Read the two sizes directly: agent.metrics() also computes lag quantiles, and the
+        // sampler asks every live node at every sample.
+        queues: () => [
+          {
+            name: 'membership.broadcasts',
+            size: agent.membership.queuedBroadcasts,
+            bound: agent.membership.config.maxQueuedBroadcasts,
+          },
+          { name: 'store.pending', size: agent.store.stats().pendingChangesets, bound: maxPending },
+        ],
         counters: () => {
           const m = agent.metrics();
           return { ...m.replication, channels: m.channels };

@@ -93,7 +93,7 @@ export function membershipProtocol(opts: MembershipAdapterOptions = {}): SimProt
         queues: () => [
           {
             name: 'membership.broadcasts',
-            size: m.metrics.queuedBroadcasts,
+            size: m.queuedBroadcasts,
             bound: m.config.maxQueuedBroadcasts ?? Number.POSITIVE_INFINITY,
           },
         ],
