@@ -36,8 +36,6 @@ export class AntiEntropy implements PullRequester {
   private timer: TimerHandle | undefined;
   private timerDueAt = Number.POSITIVE_INFINITY;
   private currentMs: number;
-  /** Alive peers seen at the last round: a changed count keeps rounds at the shortest interval. */
-  private lastAlive = -1;
   private closed = false;
   private started = false;
 
@@ -154,14 +152,8 @@ export class AntiEntropy implements PullRequester {
   private afterRound(r: SessionResult | undefined): void {
     if (this.closed || this.timer) return;
     // Only progress resets the backoff: a peer that keeps offering versions we cannot apply
-    // (e.g. for a table our schema lacks) must not make us hammer it every second. So does a
-    // change in the number of alive peers: while members join (cluster start, join storms,
-    // healed partitions) writers do not know every peer yet, so their pushes miss some.
-    const self = this.messaging.actorId;
-    const alive = this.messaging.members().filter((m) => m.state === 'alive' && m.actorId !== self).length;
-    const joined = this.lastAlive >= 0 && alive > this.lastAlive;
-    this.lastAlive = alive;
-    const found = (r !== undefined && r.pulled > 0) || joined;
+    // (e.g. for a table our schema lacks) must not make us hammer it every second.
+    const found = r !== undefined && r.pulled > 0;
     const b = nextBackoff(
       this.runtime.rng,
       this.currentMs,
