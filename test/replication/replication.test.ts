@@ -42,6 +42,27 @@ describe('replication over fake membership, in virtual time', () => {
     expect(sum(m.map((x) => x.applied))).toBe(49);
   });
 
+  it('a relay forwards its slice even when another copy reached it first, and only once', () => {
+    const c = fakeCluster(20, 3, { syncMinIntervalMs: 3_600_000, syncMaxIntervalMs: 3_600_000 });
+    const [a, r] = c.nodes;
+    if (!a || !r) throw new Error('nodes');
+    c.net.faults.loss = 1; // nobody hears A's own pushes and gossip
+    const cs = a.store.write();
+    c.sched.runFor(5000);
+    c.net.faults.loss = 0;
+    const h = c.net.nodes.get(r.id)?.handler;
+    h?.(a.id, encodeMessage({ type: WireCode.Changeset, relay: false, changeset: cs }));
+    c.sched.runFor(1);
+    expect(c.converged()).toBe(false);
+    const fanout = encodeMessage({ type: WireCode.Fanout, slice: 0, slices: 1, changeset: cs });
+    h?.(a.id, fanout);
+    h?.(a.id, fanout);
+    c.sched.runFor(6); // one link latency
+    expect(c.converged()).toBe(true);
+    expect(r.repl.metrics.relayForwards).toBe(1);
+    expect(r.repl.metrics.eagerSends).toBe(18); // everyone but the writer and itself
+  });
+
   it('with pushes off a write spreads by gossip alone, and duplicates are not passed on', () => {
     const c = fakeCluster(12, 1, {
       syncMinIntervalMs: 3_600_000,
