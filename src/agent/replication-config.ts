@@ -7,7 +7,9 @@ import type { SyncConfig } from '../sync/sync-config.js';
  *
  * | field | unit | default | meaning, constraint |
  * | --- | --- | --- | --- |
- * | `eagerPeers` | peers | 3 | a new local changeset is sent directly to this many nearest (RTT) peers before gossip; >= 0 |
+ * | `directPushMaxPeers` | peers | 16 | with at most this many alive peers, a new local changeset is sent directly to every one (one hop); >= 0 |
+ * | `relayFactor` | - | 1 | above that, it goes to `k = min(n, ceil(relayFactor * sqrt(n)))` relays (`n` alive peers), nearest first (same `meta.region`, then RTT), each forwarding at once to its slice (about `n / k` peers): two hops, about `sqrt(n)` sends per sender; > 0 |
+ * | `maxPushesPerSec` | sends/s | 2000 | token bucket (burst = one second's worth) bounding this node's direct pushes, writer and relay alike; what it cannot pay for goes to gossip; > 0 |
  * | `seenCacheSize` | keys | 8192 | recently seen changeset keys; duplicates beyond it are caught by the store's books; >= 1 |
  * | `depRequestCooldownMs` | ms | 1000 | a missing dependency is requested again from a sender only after this; >= 0 |
  * | `maxDepReplyChangesets` | changesets | 16 | most changesets sent back for one dependency request; >= 1 |
@@ -30,7 +32,9 @@ export interface ReplicationConfig extends BroadcastConfig, SyncConfig, ChannelP
 
 /** The defaults, for LAN clusters; see {@link ReplicationConfig}. */
 export const DEFAULT_REPLICATION_CONFIG: Readonly<ReplicationConfig> = Object.freeze({
-  eagerPeers: 3,
+  directPushMaxPeers: 16,
+  relayFactor: 1,
+  maxPushesPerSec: 2000,
   seenCacheSize: 8192,
   depRequestCooldownMs: 1000,
   maxDepReplyChangesets: 16,
@@ -58,6 +62,8 @@ export function resolveReplicationConfig(
 ): Readonly<ReplicationConfig> {
   const c: ReplicationConfig = { ...DEFAULT_REPLICATION_CONFIG, ...partial };
   const positive: (keyof ReplicationConfig)[] = [
+    'relayFactor',
+    'maxPushesPerSec',
     'seenCacheSize',
     'maxDepReplyChangesets',
     'syncMinIntervalMs',
@@ -74,7 +80,7 @@ export function resolveReplicationConfig(
     if (!(Number.isFinite(c[k]) && c[k] > 0))
       throw new ReplicationConfigError(`replication.${k} must be a positive number, got ${c[k]}`);
   }
-  for (const k of ['eagerPeers', 'depRequestCooldownMs', 'maxQueuedPulls', 'peerSample'] as const) {
+  for (const k of ['directPushMaxPeers', 'depRequestCooldownMs', 'maxQueuedPulls', 'peerSample'] as const) {
     if (!(Number.isFinite(c[k]) && c[k] >= 0))
       throw new ReplicationConfigError(`replication.${k} must be >= 0, got ${c[k]}`);
   }

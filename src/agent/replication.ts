@@ -115,6 +115,9 @@ export class Replication {
       case WireCode.Changeset:
         this.broadcaster.onChangeset(from, msg, payload);
         return;
+      case WireCode.Fanout:
+        this.broadcaster.onFanout(from, msg);
+        return;
       case WireCode.Announce:
         this.broadcaster.onAnnounce(from, msg);
         return;

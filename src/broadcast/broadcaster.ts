@@ -1,23 +1,24 @@
 import type { MembershipMessaging } from '../membership/messaging.js';
-import { shuffled } from '../runtime/rng.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { TimerHandle } from '../runtime/scheduler.js';
 import type { ActorId, Changeset, Needs, Version } from '../store/types.js';
 import { type Applier, changesetKey } from './applier.js';
 import { BoundedSet } from './bounded-set.js';
 import { encodeMessage } from './codec.js';
-import type { AnnounceMsg, ChangesetMsg, DepRequestMsg } from './messages.js';
+import { type FanoutConfig, nearestFirst, pushPlan, sliceOf } from './fanout.js';
+import type { AnnounceMsg, ChangesetMsg, DepRequestMsg, FanoutMsg } from './messages.js';
 import type { ReplicationMetrics } from './metrics.js';
 import type { ReplicaStore } from './replica-store.js';
+import { SendBudget } from './send-budget.js';
 import { WireCode } from './wire-codes.js';
 
 /** Most received changesets applied in one store call; reaching it applies at once. */
 export const MAX_APPLY_BATCH = 128;
 
 /** Broadcast settings (see `ReplicationConfig` for the documented defaults). */
-export interface BroadcastConfig {
-  /** Peers a new local changeset is pushed to at once, nearest by RTT first. */
-  readonly eagerPeers: number;
+export interface BroadcastConfig extends FanoutConfig {
+  /** Most direct pushes (writer sends and relay forwards) per second; also the burst size. */
+  readonly maxPushesPerSec: number;
   /** Changeset keys remembered as seen, to drop duplicates before touching the store. */
   readonly seenCacheSize: number;
   /** A missing dependency hash is requested again only after this many ms. */
@@ -25,6 +26,9 @@ export interface BroadcastConfig {
   /** Most changesets sent in answer to one dependency request. */
   readonly maxDepReplyChangesets: number;
 }
+
+/** Peers a large changeset's announcement is sent to directly, nearest first. */
+const ANNOUNCE_PEERS = 3;
 
 /** What the broadcaster needs from anti-entropy. */
 export interface PullRequester {
@@ -36,21 +40,40 @@ export interface PullRequester {
   noteHead(peer: ActorId, actor: ActorId, version: number): void;
 }
 
+/** A received changeset waiting in the apply batch, with what to do once it proves new. */
+interface Received {
+  readonly from: ActorId;
+  readonly changeset: Changeset;
+  /** The bytes received, re-gossiped as they are when `gossipOn` (a relay-flagged Changeset). */
+  readonly bytes: Uint8Array;
+  readonly key: string;
+  readonly gossipOn: boolean;
+  /** Set when this node is a relay of the two-hop push: forward to this slice. */
+  readonly slice?: { readonly slice: number; readonly slices: number };
+}
+
 /**
- * Dissemination of changesets. A new local changeset is pushed at once to the nearest few
- * peers and queued on membership's transmit-limited gossip; a remote one that is new here is
- * passed on, one already booked is dropped. Changesets too large for one packet travel as an
- * announcement that receivers answer by pulling over a channel. Missing Automerge
- * dependencies are requested from the sender directly.
+ * Dissemination of changesets. A new local changeset is pushed at once, directly to every
+ * peer in a small cluster or through a two-hop tree of nearby relays in a larger one (see
+ * `fanout.ts`), and also queued on membership's transmit-limited gossip, which repairs what
+ * a lost push missed. A relay forwards to its slice as soon as the changeset proves new; a
+ * changeset that arrives by gossip and is new here is gossiped on; one already booked is
+ * dropped. Pushes are bounded by a token bucket (`maxPushesPerSec`); what it cannot pay for
+ * goes to gossip. Changesets too large for one packet travel as an announcement that
+ * receivers answer by pulling over a channel. Missing Automerge dependencies are requested
+ * from the sender directly.
  */
 export class Broadcaster {
   private readonly seen: BoundedSet;
   private readonly requestedDeps: BoundedSet;
   /** Announced changesets being pulled, re-announced once they arrive. */
   private readonly awaitingAnnounce: BoundedSet;
+  /** Relay duties done (`key/slice/slices`), so a repeated Fanout is not forwarded twice. */
+  private readonly forwarded: BoundedSet;
   /** Received changesets waiting to be applied in one batch (at most MAX_APPLY_BATCH). */
-  private queue: { from: ActorId; msg: ChangesetMsg; bytes: Uint8Array; key: string }[] = [];
+  private queue: Received[] = [];
   private flushTimer: TimerHandle | undefined;
+  private readonly budget: SendBudget;
 
   constructor(
     private readonly messaging: MembershipMessaging,
@@ -64,6 +87,8 @@ export class Broadcaster {
     this.seen = new BoundedSet(config.seenCacheSize);
     this.requestedDeps = new BoundedSet(4096);
     this.awaitingAnnounce = new BoundedSet(1024);
+    this.forwarded = new BoundedSet(1024);
+    this.budget = new SendBudget(config.maxPushesPerSec, runtime.clock.now());
   }
 
   /** Disseminates a changeset committed here. */
@@ -71,11 +96,37 @@ export class Broadcaster {
     this.metrics.localChangesets++;
     const key = changesetKey(cs.actor, cs.version);
     this.seen.add(key);
-    const payload = this.payloadFor(cs, true);
-    for (const peer of this.nearestPeers(this.config.eagerPeers)) {
-      if (this.send(peer, payload)) this.metrics.eagerSends++;
+    const full = encodeMessage({ type: WireCode.Changeset, relay: true, changeset: cs });
+    const large = full.length > this.messaging.maxPayloadBytes;
+    const gossipPayload = large ? this.payloadFor(cs, true) : full;
+    const { peers, sameRegion } = nearestFirst(
+      this.messaging.members(),
+      this.messaging.actorId,
+      (id) => this.messaging.rttMs(id),
+      this.runtime.rng,
+    );
+    if (large) {
+      // A large changeset: announce it to the nearest few, who pull it and announce it on.
+      for (const peer of peers.slice(0, ANNOUNCE_PEERS)) this.push(peer, gossipPayload);
+    } else {
+      const plan = pushPlan(peers.length, sameRegion, this.config);
+      if (plan.kind === 'direct') {
+        this.pushAll(peers, encodeMessage({ type: WireCode.Changeset, relay: false, changeset: cs }));
+      } else {
+        const granted = this.budget.take(plan.relays, this.runtime.clock.now());
+        this.metrics.pushesDeferred += plan.relays - granted;
+        for (let i = 0; i < granted; i++) {
+          const msg: FanoutMsg = { type: WireCode.Fanout, slice: i, slices: plan.relays, changeset: cs };
+          if (this.send(peers[i] as ActorId, encodeMessage(msg))) this.metrics.eagerSends++;
+        }
+      }
     }
-    this.gossip(payload, key);
+    this.gossip(gossipPayload, key);
+  }
+
+  /** Handles a changeset sent to this node as relay `msg.slice` of a two-hop push. */
+  onFanout(from: ActorId, msg: FanoutMsg): void {
+    this.receive(from, msg.changeset, undefined, { slice: msg.slice, slices: msg.slices });
   }
 
   /**
@@ -85,16 +136,34 @@ export class Broadcaster {
    * changeset as one each (measured with the real store).
    */
   onChangeset(from: ActorId, msg: ChangesetMsg, bytes: Uint8Array): void {
-    const cs = msg.changeset;
+    this.receive(from, msg.changeset, msg.relay ? bytes : undefined, undefined);
+  }
+
+  private receive(
+    from: ActorId,
+    cs: Changeset,
+    gossipBytes: Uint8Array | undefined,
+    slice: Received['slice'],
+  ): void {
     this.metrics.changesetsReceived++;
     this.puller.noteHead(from, cs.actor, cs.version);
     const key = changesetKey(cs.actor, cs.version);
     if (this.seen.has(key) || this.store.has(cs.actor, cs.version)) {
       this.metrics.duplicates++;
+      // A relay may hear of the changeset from another relay before its own copy from the
+      // writer arrives (jitter, or a path shorter than the direct one): its slice still waits.
+      if (slice) this.forwardSlice(from, cs, key, slice.slice, slice.slices);
       return;
     }
     this.seen.add(key);
-    this.queue.push({ from, msg, bytes, key });
+    this.queue.push({
+      from,
+      changeset: cs,
+      bytes: gossipBytes ?? EMPTY,
+      key,
+      gossipOn: gossipBytes !== undefined,
+      ...(slice ? { slice } : {}),
+    });
     if (this.queue.length >= MAX_APPLY_BATCH) this.flush();
     else this.flushTimer ??= this.runtime.scheduler.after(0, () => this.flush());
   }
@@ -106,7 +175,7 @@ export class Broadcaster {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    const outcome = this.applier.apply(batch.map((b) => b.msg.changeset));
+    const outcome = this.applier.apply(batch.map((b) => b.changeset));
     const fresh = new Set(outcome.fresh.map((cs) => changesetKey(cs.actor, cs.version)));
     const bySender = new Map<ActorId, { fresh: Changeset[]; missing: string[] }>();
     let gap = false;
@@ -116,10 +185,11 @@ export class Broadcaster {
         g = { fresh: [], missing: [] };
         bySender.set(b.from, g);
       }
-      const cs = b.msg.changeset;
+      const cs = b.changeset;
       if (fresh.has(b.key)) {
         g.fresh.push(cs);
-        if (b.msg.relay) {
+        if (b.slice) this.forwardSlice(b.from, cs, b.key, b.slice.slice, b.slice.slices);
+        if (b.gossipOn) {
           this.metrics.relayed++;
           this.gossip(b.bytes, b.key);
         }
@@ -224,16 +294,42 @@ export class Broadcaster {
     return ok;
   }
 
-  /** Up to `k` alive peers, nearest measured RTT first; unmeasured ones after, in random order. */
-  private nearestPeers(k: number): ActorId[] {
-    if (k <= 0) return [];
+  /** One direct push, if the budget allows. */
+  private push(peer: ActorId, payload: Uint8Array): void {
+    if (this.budget.take(1, this.runtime.clock.now()) === 0) {
+      this.metrics.pushesDeferred++;
+      return;
+    }
+    if (this.send(peer, payload)) this.metrics.eagerSends++;
+  }
+
+  /** Pushes `payload` to each of `peers` (in order) that the budget pays for; false if not all. */
+  private pushAll(peers: readonly ActorId[], payload: Uint8Array): boolean {
+    const granted = this.budget.take(peers.length, this.runtime.clock.now());
+    this.metrics.pushesDeferred += peers.length - granted;
+    for (let i = 0; i < granted; i++) if (this.send(peers[i] as ActorId, payload)) this.metrics.eagerSends++;
+    return granted === peers.length;
+  }
+
+  /**
+   * Relay duty of the two-hop push: forward `cs` at once to every alive peer in `slice`,
+   * except its writer and the sender. What the budget cannot pay for goes to gossip instead.
+   */
+  private forwardSlice(from: ActorId, cs: Changeset, key: string, slice: number, slices: number): void {
+    const duty = `${key}/${slice}/${slices}`;
+    if (this.forwarded.has(duty)) return;
+    this.forwarded.add(duty);
     const self = this.messaging.actorId;
-    const alive = this.messaging.members().filter((m) => m.state === 'alive' && m.actorId !== self);
-    const withRtt = shuffled(this.runtime.rng, alive).map((m) => ({
-      id: m.actorId,
-      rtt: this.messaging.rttMs(m.actorId) ?? Number.POSITIVE_INFINITY,
-    }));
-    withRtt.sort((a, b) => (a.rtt === b.rtt ? 0 : a.rtt < b.rtt ? -1 : 1));
-    return withRtt.slice(0, k).map((x) => x.id);
+    const targets: ActorId[] = [];
+    for (const m of this.messaging.members()) {
+      if (m.state !== 'alive' || m.actorId === self || m.actorId === from || m.actorId === cs.actor) continue;
+      if (sliceOf(m.actorId, key, slices) === slice) targets.push(m.actorId);
+    }
+    this.metrics.relayForwards++;
+    if (targets.length === 0) return;
+    const leaf = encodeMessage({ type: WireCode.Changeset, relay: false, changeset: cs });
+    if (!this.pushAll(targets, leaf)) this.gossip(this.payloadFor(cs, true), key);
   }
 }
+
+const EMPTY = new Uint8Array(0);

@@ -33,6 +33,8 @@ export const WIRE_LIMITS = {
   maxActors: 100_000,
   /** Most ranges (gaps or needs) per actor. */
   maxRangesPerActor: 10_000,
+  /** Most relay slices in one two-hop push (`Fanout`). */
+  maxSlices: 65_536,
   /** Most changesets in one channel message. */
   maxChangesetsPerMessage: 10_000,
 } as const;
@@ -149,6 +151,8 @@ export function encodeMessage(msg: ReplicationMsg): Uint8Array {
   switch (msg.type) {
     case WireCode.Changeset:
       return packr.pack([msg.type, msg.relay ? 1 : 0, changesetToWire(msg.changeset)]);
+    case WireCode.Fanout:
+      return packr.pack([msg.type, msg.slice, msg.slices, changesetToWire(msg.changeset)]);
     case WireCode.Announce:
       return packr.pack([msg.type, msg.actor, msg.version, msg.ts, msg.sizeBytes]);
     case WireCode.DepRequest:
@@ -185,6 +189,14 @@ export function decodeMessage(bytes: Uint8Array): ReplicationMsg | undefined {
       if (f.length !== 3 || (f[1] !== 0 && f[1] !== 1)) return undefined;
       const changeset = changesetFromWire(f[2]);
       return changeset && { type: code, relay: f[1] === 1, changeset };
+    }
+    case WireCode.Fanout: {
+      const [, slice, slices] = f;
+      if (f.length !== 4 || !isNonNeg(slice) || !isVersion(slices) || slices > WIRE_LIMITS.maxSlices)
+        return undefined;
+      if (slice >= slices) return undefined;
+      const changeset = changesetFromWire(f[3]);
+      return changeset && { type: code, slice, slices, changeset };
     }
     case WireCode.Announce: {
       const [, actor, version, ts, sizeBytes] = f;
@@ -242,7 +254,7 @@ export function decodeMessage(bytes: Uint8Array): ReplicationMsg | undefined {
 
 /** True for messages that travel on membership's gossip (not on a channel). */
 export function isGossipMsg(m: ReplicationMsg): m is GossipMsg {
-  return m.type <= WireCode.Signal;
+  return m.type <= WireCode.Fanout;
 }
 
 /** True for messages that travel on a reliable channel. */

@@ -14,6 +14,18 @@ export interface ChangesetMsg {
   readonly changeset: Changeset;
 }
 
+/**
+ * A new changeset sent by its writer to relay `slice` of `slices` (two-hop push). The relay,
+ * if the changeset is new to it, forwards it at once as a `Changeset` with `relay = false` to
+ * every alive peer whose `sliceOf(peer, key, slices)` is `slice`.
+ */
+export interface FanoutMsg {
+  readonly type: typeof WireCode.Fanout;
+  readonly slice: number;
+  readonly slices: number;
+  readonly changeset: Changeset;
+}
+
 /** A changeset too large for one packet: the receiver pulls it from the sender over a channel. */
 export interface AnnounceMsg {
   readonly type: typeof WireCode.Announce;
@@ -83,7 +95,7 @@ export interface SyncEndMsg {
 }
 
 /** Messages carried by membership (`broadcast` / `sendTo`). */
-export type GossipMsg = ChangesetMsg | AnnounceMsg | DepRequestMsg | SignalMsg;
+export type GossipMsg = ChangesetMsg | FanoutMsg | AnnounceMsg | DepRequestMsg | SignalMsg;
 
 /** Messages carried by a reliable channel. */
 export type ChannelMsg =

@@ -5,8 +5,12 @@
 export class ReplicationMetrics {
   /** Local changesets pushed eagerly and queued for gossip. */
   localChangesets = 0;
-  /** Direct eager-push sends. */
+  /** Direct pushes sent: writer pushes (direct or to relays) and relay forwards. */
   eagerSends = 0;
+  /** Direct pushes not sent because the push budget (`maxPushesPerSec`) was spent; gossip carries them. */
+  pushesDeferred = 0;
+  /** Changesets this node forwarded to its slice as a relay of a two-hop push. */
+  relayForwards = 0;
   /** Payloads handed to `membership.broadcast` (local and passed on). */
   gossipQueued = 0;
   /** Payloads refused by `membership.broadcast` (queue at its bound or too large). */

@@ -14,6 +14,8 @@ export const WireCode = {
   DepRequest: 3,
   /** WebRTC signalling for a data channel (offer or answer with its ICE candidates). */
   Signal: 4,
+  /** A changeset sent to a relay of the two-hop push, which forwards it to its slice of peers. */
+  Fanout: 5,
   /** Channel: a client opens an anti-entropy session with its sync state. */
   SyncStart: 16,
   /** Channel: the server's sync state, in reply to `SyncStart`. */

@@ -37,6 +37,9 @@ const sid = fc.integer({ min: 0, max: 0xffffffff });
 
 const message: fc.Arbitrary<ReplicationMsg> = fc.oneof(
   fc.record({ type: fc.constant(WireCode.Changeset), relay: fc.boolean(), changeset }),
+  fc
+    .tuple(fc.integer({ min: 1, max: 65_536 }), fc.nat(), changeset)
+    .map(([slices, i, cs]) => ({ type: WireCode.Fanout, slice: i % slices, slices, changeset: cs })),
   fc.record({
     type: fc.constant(WireCode.Announce),
     actor,
@@ -131,5 +134,12 @@ describe('replication wire codec', () => {
       state: { actor: 'a'.repeat(32), books: { ['b'.repeat(32)]: { max: 5, gaps: [[4, 9]] } } },
     };
     expect(decodeMessage(encodeMessage(gapBeyondMax as never))).toBeUndefined();
+    const cs1 = { actor: 'a'.repeat(32), version: 1, ts: 1, changes: [] };
+    const fanout = (slice: number, slices: number) =>
+      encodeMessage({ type: WireCode.Fanout, slice, slices, changeset: cs1 } as never);
+    expect(decodeMessage(fanout(3, 4))).toBeDefined();
+    expect(decodeMessage(fanout(4, 4))).toBeUndefined(); // slice beyond the slices
+    expect(decodeMessage(fanout(0, 0))).toBeUndefined();
+    expect(decodeMessage(fanout(0, 65_537))).toBeUndefined();
   });
 });
