@@ -404,7 +404,11 @@ function main(): void {
     if (base) {
       const b = summarize(runs.map((x) => x[base]));
       f.baseline = { name: 'raw better-sqlite3 upserts', median: b.median, min: b.min, max: b.max };
-      f.ratio = s.median / b.median;
+      // Paired per run: on a shared machine the load moves between runs, so the ratio of each
+      // run's figure to the raw baseline of the same run is steadier than a ratio of medians.
+      const paired = summarize(runs.map((x) => x[key] / x[base]));
+      f.ratio = paired.median;
+      f.ratioRange = { min: paired.min, max: paired.max };
     }
     if (key === 'automergeUs') {
       const b = summarize(runs.map((x) => x.rawUs));
