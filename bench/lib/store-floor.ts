@@ -16,8 +16,10 @@ import { BATCH, rawDb, row, SCHEMA, UPSERT } from './store-workload.js';
  * The Automerge floor of (a): the same single-row writes done on Automerge handles alone, laid
  * out as the store lays them out (16 documents per table placed by the row key's hash, one bytes
  * value per row encoded as the store encodes it, values built before the clock starts). Per
- * transaction: `getAll` (the row's current value: every design must read it to plan the write),
- * `put`, `commit`, `getLastLocalChange` (the change's bytes for the changeset). No SQLite, no
+ * transaction: `getAll` (the row's current value: every design must read it to plan the write;
+ * for these never-written keys the documents' key filter answers without Automerge, as in the
+ * store, which makes the floor lower and the ceiling more generous), `put`, `commit`,
+ * `getLastLocalChange` (the change's bytes for the changeset). No SQLite, no
  * capture, no log: only what one Automerge change per transaction costs. Microseconds per
  * transaction.
  */
