@@ -143,6 +143,7 @@ async function main(): Promise<number> {
       ? new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} virtual s | ETA {eta}s' })
       : null;
   let barStarted = false;
+  let liveHeap = 0;
   const wallStart = performance.now();
   const rssStart = process.memoryUsage().rss;
   const cpuStart = process.cpuUsage();
@@ -160,6 +161,9 @@ async function main(): Promise<number> {
     regions: o.regions,
     protocol,
     onProgress: (t, total) => {
+      // Live heap: heapUsed after a full collection, taken at the end of the run while every
+      // node still exists (heapUsed alone counts garbage not yet collected).
+      if (t >= total) liveHeap = liveHeapBytes();
       if (!bar) return;
       if (!barStarted) {
         bar.start(Math.round(total / 1000), 0);
@@ -174,8 +178,7 @@ async function main(): Promise<number> {
   // CPU time of this process: on a shared, loaded machine it is the honest cost figure.
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const mem = process.memoryUsage();
-  // Live heap: heapUsed after a full collection (heapUsed alone counts garbage not yet collected).
-  const liveHeap = liveHeapBytes();
+
   const dir = resolve(o.out);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'results.json'), out.json);
