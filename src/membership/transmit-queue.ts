@@ -65,7 +65,9 @@ export class TransmitQueue {
     if (!old && this.items.size >= this.maxItems) return false;
     if (bytesAfter > this.maxBytes) return false;
     if (old) this.drop(old);
-    const item: Item = { key, bytes, transmits: 0, id: this.nextId++ };
+    // A compact copy: an encoded message is a view into the encoder's shared buffer, and one
+    // queued view would keep that whole buffer (hundreds of KiB) alive.
+    const item: Item = { key, bytes: bytes.slice(), transmits: 0, id: this.nextId++ };
     this.items.set(key, item);
     this.level(0).push(item);
     this.lengths.set(bytes.length, (this.lengths.get(bytes.length) ?? 0) + 1);
