@@ -1,44 +1,23 @@
 // Store benchmark (npm run bench:store): raw better-sqlite3 upserts versus corro, same run, same
 // machine, same schema and rows. Figures are medians of RUNS runs; see docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import Database from 'better-sqlite3';
-import { Packr } from 'msgpackr';
-import { CrdtDoc } from '../src/crdt/automerge-doc.js';
-import { docIdFor, encodeRowKey } from '../src/crdt/row-key.js';
-import { encodeRowValue } from '../src/crdt/row-value.js';
 import { monotonicMs } from '../src/runtime/real-runtime.js';
 import { Store } from '../src/store/store.js';
 import type { Changeset } from '../src/store/types.js';
 import { writeDocs } from './lib/docs.js';
 import { DOCS_PATH, DOCS_SKELETON } from './lib/docs-skeleton.js';
 import { type Figure, newResult, printResult, RESULTS_DIR, summarize, writeResult } from './lib/result.js';
+import { automergeFloorUs, sqliteOnlySketch, walPagesPerCommit } from './lib/store-floor.js';
+import { BATCH, rawDb, row, SCHEMA, UPSERT } from './lib/store-workload.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SINGLE = Number(process.env.BENCH_SINGLE ?? 5_000);
 const BATCH_ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 100_000);
-const BATCH = 1_000;
-
-const SCHEMA = `CREATE TABLE items (id INTEGER NOT NULL PRIMARY KEY, name TEXT, qty INTEGER, price REAL, note TEXT);`;
-const UPSERT =
-  'INSERT INTO items (id, name, qty, price, note) VALUES (?, ?, ?, ?, ?) ' +
-  'ON CONFLICT (id) DO UPDATE SET name = excluded.name, qty = excluded.qty, price = excluded.price, note = excluded.note';
-
-function row(i: number): [number, string, number, number, string] {
-  return [i, `item-${i}`, i % 97, (i % 1000) / 10 + 0.25, `note for item ${i}`];
-}
-
-function rawDb(dir: string, name: string): Database.Database {
-  const db = new Database(join(dir, name));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec(SCHEMA);
-  return db;
-}
 
 // A real GC before each RSS reading, without requiring --expose-gc on the command line.
 v8.setFlagsFromString('--expose-gc');
@@ -76,153 +55,6 @@ function warmUp(): void {
   b.apply(a.changesetsFor({ [a.actorId]: [[1, 1000]] }));
   a.close();
   b.close();
-}
-
-/**
- * The Automerge floor of (a): the same single-row writes done on Automerge handles alone, laid
- * out as the store lays them out (16 documents per table placed by the row key's hash, one bytes
- * value per row encoded as the store encodes it, values built before the clock starts). Per
- * transaction: `getAll` (the row's current value: every design must read it to plan the write),
- * `put`, `commit`, `getLastLocalChange` (the change's bytes for the changeset). No SQLite, no
- * capture, no log: only what one Automerge change per transaction costs. Microseconds per
- * transaction.
- */
-function automergeFloorUs(count: number, warm = true): number {
-  // Compiles and warms the same calls on throwaway documents first, as warmUp() does for the store.
-  if (warm) automergeFloorUs(Math.min(count, 500), false);
-  const actor = '0123456789abcdef0123456789abcdef';
-  const docs = new Map<string, CrdtDoc>();
-  const writes = [];
-  for (let i = 0; i < count; i++) {
-    const r = row(i);
-    const key = encodeRowKey([BigInt(r[0])]);
-    const value = encodeRowValue({
-      cl: 1,
-      cols: [r[1], BigInt(r[2]), r[3], r[4]].map((v) => ({ value: v, version: 1 })),
-    });
-    writes.push({ key, doc: docIdFor(key), value });
-  }
-  const handle = (id: string): CrdtDoc => {
-    let d = docs.get(id);
-    if (!d) {
-      d = CrdtDoc.create(actor);
-      docs.set(id, d);
-    }
-    return d;
-  };
-  const t = monotonicMs();
-  for (const w of writes) {
-    const d = handle(w.doc);
-    d.getAllBytes(w.key);
-    d.putBytes(w.key, w.value);
-    if (!d.commit()) throw new Error('floor: commit produced no change');
-  }
-  const us = ((monotonicMs() - t) * 1000) / count;
-  for (const d of docs.values()) d.free();
-  return us;
-}
-
-/**
- * What taking Automerge off the commit path could reach (a sketch, not corro's code): the SQLite
- * part of a local commit alone, on raw better-sqlite3 in the same file mode. Per transaction: the
- * user's upsert with an AFTER trigger calling a JS capture function (as corro's), the row read
- * back, and one compact row-op record (table, key, values, HLC-like timestamp, msgpack) appended
- * to a log table in the same transaction. Automerge changes would then be built later (coalesced,
- * or on a worker) from that log, so `exec` could not return the changeset. Single-row
- * transactions per second.
- */
-function sqliteOnlySketch(dir: string, count: number): number {
-  const db = rawDb(dir, 'sketch.db');
-  db.exec('CREATE TABLE ops (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, op BLOB NOT NULL)');
-  const touched: bigint[] = [];
-  db.function('capture', { safeIntegers: true, deterministic: false }, (id: unknown) => {
-    touched.push(id as bigint);
-    return null;
-  });
-  db.exec(
-    'CREATE TRIGGER cap AFTER INSERT ON items BEGIN SELECT capture(NEW.id); END; CREATE TRIGGER capu AFTER UPDATE ON items BEGIN SELECT capture(NEW.id); END;',
-  );
-  const up = db.prepare(UPSERT);
-  const read = db
-    .prepare('SELECT name, qty, price, note FROM items WHERE id = ?')
-    .raw(true)
-    .safeIntegers(true);
-  const log = db.prepare('INSERT INTO ops (ts, op) VALUES (?, ?)');
-  const packr = new Packr({ useRecords: false });
-  let ts = 0;
-  const tx = db.transaction((r: unknown[]) => {
-    touched.length = 0;
-    up.run(...r);
-    const ops = touched.map((id) => ['items', id, read.get(id)]);
-    log.run(++ts, packr.pack(ops));
-  });
-  for (let i = 0; i < 300; i++) tx(row(1_000_000 + i));
-  const t = monotonicMs();
-  for (let i = 0; i < count; i++) tx(row(i));
-  const rate = count / ((monotonicMs() - t) / 1000);
-  db.close();
-  return rate;
-}
-
-/**
- * WAL pages each commit appends, corro against raw better-sqlite3 (same upserts, fresh files). A
- * second connection holds a read transaction open, so SQLite cannot restart the WAL and its size
- * grows by exactly the frames written; frames / commits. Returns [single-row, 1000-row] pages
- * per commit.
- */
-function walPagesPerCommit(dir: string): { corro: [number, number]; raw: [number, number] } {
-  const singles = 1000;
-  const batches = 10;
-  const measure = (
-    path: string,
-    single: (i: number) => void,
-    batch: (from: number) => void,
-  ): [number, number] => {
-    const reader = new Database(path, { readonly: true });
-    const pageBytes = Number(reader.pragma('page_size', { simple: true })) + 24;
-    const walBytes = () => statSync(`${path}-wal`).size;
-    const pin = () => {
-      reader.exec('BEGIN');
-      reader.prepare('SELECT count(*) FROM items').get();
-    };
-    pin();
-    let before = walBytes();
-    for (let i = 0; i < singles; i++) single(2_000_000 + i);
-    const perSingle = (walBytes() - before) / pageBytes / singles;
-    reader.exec('COMMIT');
-    pin();
-    before = walBytes();
-    for (let b = 0; b < batches; b++) batch(3_000_000 + b * BATCH);
-    const perBatch = (walBytes() - before) / pageBytes / batches;
-    reader.exec('COMMIT');
-    reader.close();
-    return [perSingle, perBatch];
-  };
-  const raw = rawDb(dir, 'wal-raw.db');
-  const up = raw.prepare(UPSERT);
-  const rawOne = raw.transaction((r: unknown[]) => up.run(...r));
-  const rawBatch = raw.transaction((from: number) => {
-    for (let i = from; i < from + BATCH; i++) up.run(...row(i));
-  });
-  for (let i = 0; i < 300; i++) rawOne(row(i));
-  const rawPages = measure(
-    join(dir, 'wal-raw.db'),
-    (i) => rawOne(row(i)),
-    (from) => rawBatch(from),
-  );
-  raw.close();
-  const store = Store.open({ path: join(dir, 'wal-corro.db'), schema: SCHEMA });
-  for (let i = 0; i < 300; i++) store.exec(UPSERT, row(i));
-  const corroPages = measure(
-    join(dir, 'wal-corro.db'),
-    (i) => store.exec(UPSERT, row(i)),
-    (from) =>
-      store.transaction((tx) => {
-        for (let i = from; i < from + BATCH; i++) tx.exec(UPSERT, row(i));
-      }),
-  );
-  store.close();
-  return { corro: corroPages, raw: rawPages };
 }
 
 function oneRun(dir: string): RunFigures {
@@ -404,7 +236,11 @@ function main(): void {
     if (base) {
       const b = summarize(runs.map((x) => x[base]));
       f.baseline = { name: 'raw better-sqlite3 upserts', median: b.median, min: b.min, max: b.max };
-      f.ratio = s.median / b.median;
+      // Paired per run: on a shared machine the load moves between runs, so the ratio of each
+      // run's figure to the raw baseline of the same run is steadier than a ratio of medians.
+      const paired = summarize(runs.map((x) => x[key] / x[base]));
+      f.ratio = paired.median;
+      f.ratioRange = { min: paired.min, max: paired.max };
     }
     if (key === 'automergeUs') {
       const b = summarize(runs.map((x) => x.rawUs));
@@ -441,7 +277,7 @@ function main(): void {
       'automergeUs',
       undefined,
       undefined,
-      `the same ${SINGLE} single-row writes on Automerge handles only (16 documents, one bytes value per row, as the store lays them out): getAll + put + commit + getLastLocalChange; ratio = Automerge / raw better-sqlite3's whole single-row transaction, same run`,
+      `the same ${SINGLE} single-row writes on Automerge handles only (16 documents, one bytes value per row, as the store lays them out): getAll (answered by the key filter for these never-written keys, as in the store) + put + commit + getLastLocalChange; ratio = Automerge / raw better-sqlite3's whole single-row transaction, same run`,
     ),
     figure(
       '(a) ceiling with one Automerge change per transaction',

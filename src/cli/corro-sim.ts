@@ -143,6 +143,8 @@ async function main(): Promise<number> {
       ? new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} virtual s | ETA {eta}s' })
       : null;
   let barStarted = false;
+  let lastLine = 0;
+  let liveHeap = 0;
   const wallStart = performance.now();
   const rssStart = process.memoryUsage().rss;
   const cpuStart = process.cpuUsage();
@@ -160,7 +162,21 @@ async function main(): Promise<number> {
     regions: o.regions,
     protocol,
     onProgress: (t, total) => {
-      if (!bar) return;
+      // Live heap: heapUsed after a full collection, taken at the end of the run while every
+      // node still exists (heapUsed alone counts garbage not yet collected).
+      if (t >= total) liveHeap = liveHeapBytes();
+      if (!bar) {
+        // Without a terminal (a long run in the background), one line per 10 virtual s.
+        const tenS = Math.floor(t / 10_000);
+        if (o.progress && tenS > lastLine) {
+          lastLine = tenS;
+          const cpuS = (process.cpuUsage(cpuStart).user + process.cpuUsage(cpuStart).system) / 1e6;
+          console.error(
+            `  ${Math.round(t / 1000)} / ${Math.round(total / 1000)} virtual s, cpu ${cpuS.toFixed(0)} s`,
+          );
+        }
+        return;
+      }
       if (!barStarted) {
         bar.start(Math.round(total / 1000), 0);
         barStarted = true;
@@ -174,8 +190,7 @@ async function main(): Promise<number> {
   // CPU time of this process: on a shared, loaded machine it is the honest cost figure.
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const mem = process.memoryUsage();
-  // Live heap: heapUsed after a full collection (heapUsed alone counts garbage not yet collected).
-  const liveHeap = liveHeapBytes();
+
   const dir = resolve(o.out);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'results.json'), out.json);

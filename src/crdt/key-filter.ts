@@ -1,7 +1,7 @@
 /**
  * A growing Bloom filter over the row keys a document holds: "definitely never written" or
  * "maybe written". It lets a write skip Automerge's `getAll` for a key the document never held
- * (3.5-7 us each, ~18% of a 1000-row insert transaction in a profile), at ~2-4 bytes per key: a
+ * (3.5-7 us each, ~18% of a 1000-row insert transaction in a profile), at ~2-8 bytes per key: a
  * JS set of the keys answered the same exactly but cost ~600 bytes of RSS per row
  * (docs/architecture.md).
  *

@@ -147,18 +147,20 @@ const EMPTY_META: Meta = Object.freeze({});
 /** Validates a metadata map; returns a clean copy or undefined. */
 export function validMeta(v: unknown, maxBytes: number): Meta | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) return undefined;
-  // Fast path: most members carry little or no metadata.
-  if (Object.keys(v).length === 0) return EMPTY_META;
-  const out: Record<string, string> = Object.create(null);
+  // One pass over the own keys, without the key and entry arrays: push-pull exchanges validate
+  // one metadata map per member, and this was the largest cost of a 600-node join.
+  // The copy is made by one spread (own enumerable keys, `__proto__` as a plain key).
+  const src = v as Record<string, unknown>;
   let n = 0;
   let bytes = 0;
-  for (const [k, val] of Object.entries(v)) {
+  for (const k in src) {
+    if (!Object.hasOwn(src, k)) continue;
+    const val = src[k];
     if (typeof val !== 'string' || ++n > MAX_META_KEYS) return undefined;
     bytes += k.length + val.length + 2;
     if (bytes > maxBytes) return undefined;
-    out[k] = val;
   }
-  return Object.freeze({ ...out });
+  return n === 0 ? EMPTY_META : (Object.freeze({ ...src }) as Meta);
 }
 
 function decodeEntry(v: unknown, maxMetaBytes: number): MemberEntry | undefined {

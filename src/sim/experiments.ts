@@ -63,6 +63,7 @@ async function run(
     writesPerSec?: number;
     lossRate?: number;
     regions?: string[];
+    warmupMs?: number | 'auto';
   } = {},
 ): Promise<SimResults> {
   const out = await simulate({
@@ -75,6 +76,7 @@ async function run(
     writesPerSec: extra.writesPerSec ?? 0,
     lossRate: extra.lossRate,
     regions: extra.regions ?? ['iad'],
+    warmupMs: extra.warmupMs ?? 0,
     protocol,
   });
   return out.results;
@@ -130,7 +132,8 @@ export async function disseminationExperiment(
 ): Promise<ExperimentResult> {
   const rows: ExperimentRow[] = [];
   for (const n of sizes) {
-    const r = await run(p.broadcast, seed, n, 20, { writesPerSec: 0.5 });
+    // Writes start once the members agree, so broadcasts do not compete with the join.
+    const r = await run(p.broadcast, seed, n, 20, { writesPerSec: 0.5, warmupMs: 'auto' });
     const model = epidemicFractions(n, p.gossipFanout, 12);
     const at = (rounds: number): number => {
       const ms = rounds * p.gossipIntervalMs;

@@ -35,9 +35,9 @@ export interface SimOptions {
   /**
    * Warm-up before the fault phase, in virtual ms, or `'auto'`: the nodes start and join, but
    * writes and scenario events wait until it ends (scenario event times count from its end).
-   * `'auto'` ends it at the first check (every `checkIntervalMs`) at which every sampled
-   * observer's member view equals the live set, and at {@link MAX_AUTO_WARMUP_MS} at the
-   * latest. Default 0 (the fault phase starts with the nodes; writes meet the join).
+   * `'auto'` ends it at the first check (every `checkIntervalMs`, once every initial node has
+   * started) at which every sampled observer's member view equals the live set, and at
+   * {@link MAX_AUTO_WARMUP_MS} at the latest. Default 0 (the fault phase starts with the nodes; writes meet the join).
    */
   readonly warmupMs?: number | 'auto';
   /** Called now and then with virtual ms elapsed and the planned total. */
@@ -256,9 +256,10 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
   const checkEvery = opts.checkIntervalMs ?? 250;
   const warmup = opts.warmupMs ?? 0;
   if (warmup === 'auto') {
+    // Not before every initial node has started (a half-started cluster agrees trivially).
     while (rel() < MAX_AUTO_WARMUP_MS) {
       await runUntil(Math.min(MAX_AUTO_WARMUP_MS, rel() + checkEvery));
-      if (sampler.converged(observer, false)) break;
+      if (rel() >= spread && sampler.converged(observer, false)) break;
     }
     totalPlanned += rel();
   } else if (warmup > 0) await runUntil(warmup);

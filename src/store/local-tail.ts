@@ -21,7 +21,7 @@ export const LOCAL_TAIL_MAX_CHANGES = 4096;
  *
  * Bounds: at most {@link LOCAL_TAIL_MAX_CHANGESETS} changesets, {@link LOCAL_TAIL_MAX_BYTES}
  * bytes and {@link LOCAL_TAIL_MAX_CHANGES} changes. A commit that would exceed any of them folds
- * the tail (and itself) into the documents and the index in its own SQLite transaction; a
+ * the tail (and itself) into the documents and the index, inside that commit's SQLite transaction; a
  * changeset larger than a bound on its own is folded at once. At open the store folds whatever
  * the log holds above `local_folded` (a crash or a close left it there), so this memory always
  * mirrors the committed file. It changes only after SQLite committed (see `Store.transaction`).

@@ -4,10 +4,9 @@ import { randomBytes } from '../runtime/rng.js';
 import type { VersionBook } from './books.js';
 import { Capture } from './capture.js';
 import { isActorId, validateChangeset } from './changeset-codec.js';
-import { ChangesetLog, DEFAULT_READ_LIMIT, LOCAL_FOLDED_KEY, MAX_HASH_LOOKUP } from './changeset-log.js';
+import { ChangesetLog, DEFAULT_READ_LIMIT, MAX_HASH_LOOKUP } from './changeset-log.js';
 import { DocCache } from './doc-cache.js';
 import {
-  ActorIdMismatchError,
   InvalidChangesetError,
   MigrationError,
   StoreClosedError,
@@ -15,7 +14,6 @@ import {
   StoreUsageError,
 } from './errors.js';
 import { HybridClock } from './hlc.js';
-import { createInternalTables, STORE_FORMAT } from './internal-tables.js';
 import { commitLocal, type LocalCommit } from './local-commit.js';
 import { foldLoggedTail } from './local-fold.js';
 import { LocalTail } from './local-tail.js';
@@ -28,6 +26,7 @@ import { applySchema, describeTable } from './schema-apply.js';
 import { readStatement, runStatement } from './sql-exec.js';
 import { StatementCache } from './statement-cache.js';
 import type { StoreCore } from './store-core.js';
+import { openMeta } from './store-meta.js';
 import type {
   ChangesetLimit,
   ExecResult,
@@ -81,42 +80,9 @@ export class Store {
     this.inTransaction = <T>(fn: () => T) => tx(fn) as T;
     this.schemaText = schemaText;
     const actor = this.inTransaction(() => {
-      createInternalTables(db);
-      const meta = db.prepare('SELECT key, value FROM __corro_meta').all() as {
-        key: string;
-        value: unknown;
-      }[];
-      const get = (k: string) => meta.find((m) => m.key === k)?.value;
-      const format = get('format');
-      if (format !== undefined && format !== STORE_FORMAT && format !== 1) {
-        throw new StoreUsageError(
-          `database format ${String(format)} is not supported (this corro reads formats 1 and ${STORE_FORMAT} and writes ${STORE_FORMAT}): open it with the corro version that wrote it`,
-        );
-      }
-      let id = get('actor') as string | undefined;
-      if (id !== undefined && opts.actorId !== undefined && opts.actorId !== id) {
-        throw new ActorIdMismatchError(
-          `this database belongs to actor ${id}, not ${opts.actorId}; omit actorId or open the right file`,
-        );
-      }
-      if (id === undefined) {
-        id = opts.actorId ?? Buffer.from(randomBytes(runtime.rng, 16)).toString('hex');
-      }
-      const put = db.prepare('INSERT OR REPLACE INTO __corro_meta (key, value) VALUES (?, ?)');
-      if (format === undefined) put.run(LOCAL_FOLDED_KEY, 0);
-      if (format === 1) {
-        // Format 1 stored every own change as a document chunk and indexed its hash at commit,
-        // so its whole own log counts as folded (format 2 folds in batches, see LocalTail).
-        const max = db
-          .prepare('SELECT max(version) FROM __corro_changesets WHERE actor = ?')
-          .pluck()
-          .get(id) as number | null;
-        put.run(LOCAL_FOLDED_KEY, max ?? 0);
-      }
-      put.run('format', STORE_FORMAT);
-      put.run('actor', id);
+      const id = openMeta(db, opts.actorId, () => Buffer.from(randomBytes(runtime.rng, 16)).toString('hex'));
       applySchema(db, schema, schemaText);
-      return id as ActorId;
+      return id;
     });
     this.actorId = actor;
     const log = new ChangesetLog(db);

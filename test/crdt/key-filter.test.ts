@@ -52,6 +52,11 @@ describe('CrdtDoc key filter', () => {
     const loaded = CrdtDoc.load(actor, Buffer.concat([c1, c2, c3]));
     for (const k of ['k1', 'k2', 'k3']) expect(loaded.mayHold(k)).toBe(true);
     expect(loaded.getAllBytes('k4')).toEqual([]);
+    // A put before the filter exists (loaded documents build it on first use) is in it.
+    loaded.putBytes('k5', new Uint8Array([5]));
+    expect(loaded.mayHold('k6')).toBe(false);
+    loaded.commit();
+    expect(loaded.getAllBytes('k5').length).toBe(1);
     for (const d of [a, b, loaded]) d.free();
   });
 });

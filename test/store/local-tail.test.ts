@@ -93,6 +93,22 @@ describe('local tail (own changes stored once, folded in batches)', () => {
     peer.close();
   });
 
+  it('folds into compacted documents survive a reopen (several folds, one chunk per document)', () => {
+    const path = file();
+    const a = Store.open({ path, schema: SCHEMA, runtime: testRuntime(13), maxChunksPerDoc: 1 });
+    const all = write(a, 1, 3 * LOCAL_TAIL_MAX_CHANGESETS + 10);
+    const rows = dump(a);
+    a.close();
+    const b = Store.open({ path, schema: SCHEMA, runtime: testRuntime(14), maxChunksPerDoc: 1 });
+    expect(dump(b)).toEqual(rows);
+    const more = write(b, 5000, 3);
+    const peer = memStore(15);
+    expect(peer.apply([...all, ...more]).pending).toEqual([]);
+    expect(dump(peer)).toEqual(dump(b));
+    b.close();
+    peer.close();
+  });
+
   it('a fold that fails rolls its commit back; the next commit folds', () => {
     const path = file();
     const a = Store.open({ path, schema: SCHEMA, runtime: testRuntime(8) });
