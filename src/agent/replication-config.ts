@@ -14,6 +14,7 @@ import type { SyncConfig } from '../sync/sync-config.js';
  * | `depRequestCooldownMs` | ms | 1000 | a missing dependency is requested again from a sender only after this; >= 0 |
  * | `maxDepReplyChangesets` | changesets | 16 | most changesets sent back for one dependency request; >= 1 |
  * | `syncMinIntervalMs` | ms | 1000 | shortest delay between anti-entropy rounds; > 0 |
+ * | `syncWarmupMs` | ms | 5000 | for this long after start, rounds run every `syncMinIntervalMs / 4` (random in [1/8, 1/4]) whatever they find: writers do not push to a node before membership tells them of it; >= 0 |
  * | `syncMaxIntervalMs` | ms | 15000 | backoff ceiling: the bound doubles after each round that found nothing; >= min |
  * | `maxClientSessions` | sessions | 2 | anti-entropy sessions this node runs at once (rounds + targeted pulls); >= 1 |
  * | `maxServerSessions` | sessions | 3 | sessions served at once; more get "busy" and try elsewhere; >= 1 |
@@ -40,6 +41,7 @@ export const DEFAULT_REPLICATION_CONFIG: Readonly<ReplicationConfig> = Object.fr
   maxDepReplyChangesets: 16,
   syncMinIntervalMs: 1000,
   syncMaxIntervalMs: 15_000,
+  syncWarmupMs: 5000,
   maxClientSessions: 2,
   maxServerSessions: 3,
   syncStepTimeoutMs: 10_000,
@@ -80,7 +82,13 @@ export function resolveReplicationConfig(
     if (!(Number.isFinite(c[k]) && c[k] > 0))
       throw new ReplicationConfigError(`replication.${k} must be a positive number, got ${c[k]}`);
   }
-  for (const k of ['directPushMaxPeers', 'depRequestCooldownMs', 'maxQueuedPulls', 'peerSample'] as const) {
+  for (const k of [
+    'directPushMaxPeers',
+    'syncWarmupMs',
+    'depRequestCooldownMs',
+    'maxQueuedPulls',
+    'peerSample',
+  ] as const) {
     if (!(Number.isFinite(c[k]) && c[k] >= 0))
       throw new ReplicationConfigError(`replication.${k} must be >= 0, got ${c[k]}`);
   }
