@@ -30,6 +30,9 @@ export interface BroadcastConfig extends FanoutConfig {
 /** Peers a large changeset's announcement is sent to directly, nearest first. */
 const ANNOUNCE_PEERS = 3;
 
+/** Bytes a Fanout message may take beyond the Changeset message of the same changeset. */
+const FANOUT_EXTRA_BYTES = 8;
+
 /** What the broadcaster needs from anti-entropy. */
 export interface PullRequester {
   /** Pull `needs` from `peer` over a channel soon (bounded; may be dropped at the bound). */
@@ -97,8 +100,9 @@ export class Broadcaster {
     const key = changesetKey(cs.actor, cs.version);
     this.seen.add(key);
     const full = encodeMessage({ type: WireCode.Changeset, relay: true, changeset: cs });
-    const large = full.length > this.messaging.maxPayloadBytes;
-    const gossipPayload = large ? this.payloadFor(cs, true) : full;
+    // Room for the Fanout header too (slice and slices take at most 6 bytes more than `relay`).
+    const large = full.length + FANOUT_EXTRA_BYTES > this.messaging.maxPayloadBytes;
+    const gossipPayload = large ? this.announcementOf(cs, full.length) : full;
     const { peers, sameRegion } = nearestFirst(
       this.messaging.members(),
       this.messaging.actorId,
@@ -271,13 +275,18 @@ export class Broadcaster {
   private payloadFor(cs: Changeset, relay: boolean): Uint8Array {
     const full = encodeMessage({ type: WireCode.Changeset, relay, changeset: cs });
     if (full.length <= this.messaging.maxPayloadBytes) return full;
+    return this.announcementOf(cs, full.length);
+  }
+
+  /** An announcement of `cs`, whose Changeset message takes `sizeBytes`. */
+  private announcementOf(cs: Changeset, sizeBytes: number): Uint8Array {
     this.metrics.announcesSent++;
     return encodeMessage({
       type: WireCode.Announce,
       actor: cs.actor,
       version: cs.version,
       ts: cs.ts,
-      sizeBytes: full.length,
+      sizeBytes,
     });
   }
 
