@@ -8,7 +8,7 @@ import type { SyncConfig } from '../sync/sync-config.js';
  * | field | unit | default | meaning, constraint |
  * | --- | --- | --- | --- |
  * | `directPushMaxPeers` | peers | 16 | with at most this many alive peers, a new local changeset is sent directly to every one (one hop); >= 0 |
- * | `relayFactor` | - | 1 | above that, it goes to `k = min(n, ceil(relayFactor * sqrt(n)))` relays (`n` alive peers), nearest first (same `meta.region`, then RTT), each forwarding at once to its slice (about `n / k` peers): two hops, about `sqrt(n)` sends per sender; > 0 |
+ * | `relayFactor` | - | 1 | above that, it goes to `k = min(n, ceil(relayFactor * sqrt(n)))` relays (`n` alive peers), nearest first (same `meta.region`, then RTT), each forwarding at once to its slice (about `n / k` peers): two hops, about `sqrt(n)` sends per sender. When at least `ceil(k / 2)` peers share the writer's region, only they are relays (`k = min(k, sameRegion)`); > 0 |
  * | `maxPushesPerSec` | sends/s | 2000 | token bucket (burst = one second's worth) bounding this node's direct pushes, writer and relay alike; what it cannot pay for goes to gossip; > 0 |
  * | `seenCacheSize` | keys | 8192 | recently seen changeset keys; duplicates beyond it are caught by the store's books; >= 1 |
  * | `depRequestCooldownMs` | ms | 1000 | a missing dependency is requested again from a sender only after this; >= 0 |
@@ -27,7 +27,12 @@ import type { SyncConfig } from '../sync/sync-config.js';
  * | `channelIdleMs` | ms | 60000 | a channel unused this long is closed |
  *
  * Memory per node is bounded by: `seenCacheSize` keys + 4096 dependency hashes + 1024
- * announcements + `maxQueuedPulls` + `maxChannels` channels + 32 x 16 peer heads.
+ * announcements + 1024 relay duties + `maxQueuedPulls` + `maxChannels` channels + 32 x 16
+ * peer heads.
+ *
+ * Direct sends per node are bounded by `maxPushesPerSec` (pushes) plus membership's gossip
+ * packets (`gossipNodes` every `gossipIntervalMs`). Per changeset: the writer sends
+ * `min(n, directPushMaxPeers)` pushes or `k` relay pushes, each relay about `n / k`.
  */
 export interface ReplicationConfig extends BroadcastConfig, SyncConfig, ChannelPoolConfig {}
 
