@@ -8,12 +8,13 @@ import type { SyncConfig } from '../sync/sync-config.js';
  * | field | unit | default | meaning, constraint |
  * | --- | --- | --- | --- |
  * | `directPushMaxPeers` | peers | 16 | with at most this many alive peers, a new local changeset is sent directly to every one (one hop); >= 0 |
- * | `relayFactor` | - | 1 | above that, it goes to `k = min(n, ceil(relayFactor * sqrt(n)))` relays (`n` alive peers), nearest first (same `meta.region`, then RTT), each forwarding at once to its slice (about `n / k` peers): two hops, about `sqrt(n)` sends per sender; > 0 |
+ * | `relayFactor` | - | 1 | above that, it goes to `k = min(n, ceil(relayFactor * sqrt(n)))` relays (`n` alive peers), nearest first (same `meta.region`, then RTT), each forwarding at once to its slice (about `n / k` peers): two hops, about `sqrt(n)` sends per sender. When at least `ceil(k / 2)` peers share the writer's region, only they are relays (`k = min(k, sameRegion)`); > 0 |
  * | `maxPushesPerSec` | sends/s | 2000 | token bucket (burst = one second's worth) bounding this node's direct pushes, writer and relay alike; what it cannot pay for goes to gossip; > 0 |
  * | `seenCacheSize` | keys | 8192 | recently seen changeset keys; duplicates beyond it are caught by the store's books; >= 1 |
  * | `depRequestCooldownMs` | ms | 1000 | a missing dependency is requested again from a sender only after this; >= 0 |
  * | `maxDepReplyChangesets` | changesets | 16 | most changesets sent back for one dependency request; >= 1 |
  * | `syncMinIntervalMs` | ms | 1000 | shortest delay between anti-entropy rounds; > 0 |
+ * | `syncWarmupMs` | ms | 5000 | for this long after start, rounds run every `syncMinIntervalMs / 4` (random in [1/8, 1/4]) whatever they find: writers do not push to a node before membership tells them of it; >= 0 |
  * | `syncMaxIntervalMs` | ms | 15000 | backoff ceiling: the bound doubles after each round that found nothing; >= min |
  * | `maxClientSessions` | sessions | 2 | anti-entropy sessions this node runs at once (rounds + targeted pulls); >= 1 |
  * | `maxServerSessions` | sessions | 3 | sessions served at once; more get "busy" and try elsewhere; >= 1 |
@@ -26,7 +27,12 @@ import type { SyncConfig } from '../sync/sync-config.js';
  * | `channelIdleMs` | ms | 60000 | a channel unused this long is closed |
  *
  * Memory per node is bounded by: `seenCacheSize` keys + 4096 dependency hashes + 1024
- * announcements + `maxQueuedPulls` + `maxChannels` channels + 32 x 16 peer heads.
+ * announcements + 1024 relay duties + `maxQueuedPulls` + `maxChannels` channels + 32 x 16
+ * peer heads.
+ *
+ * Direct sends per node are bounded by `maxPushesPerSec` (pushes) plus membership's gossip
+ * packets (`gossipNodes` every `gossipIntervalMs`). Per changeset: the writer sends
+ * `min(n, directPushMaxPeers)` pushes or `k` relay pushes, each relay about `n / k`.
  */
 export interface ReplicationConfig extends BroadcastConfig, SyncConfig, ChannelPoolConfig {}
 
@@ -40,6 +46,7 @@ export const DEFAULT_REPLICATION_CONFIG: Readonly<ReplicationConfig> = Object.fr
   maxDepReplyChangesets: 16,
   syncMinIntervalMs: 1000,
   syncMaxIntervalMs: 15_000,
+  syncWarmupMs: 5000,
   maxClientSessions: 2,
   maxServerSessions: 3,
   syncStepTimeoutMs: 10_000,
@@ -80,7 +87,13 @@ export function resolveReplicationConfig(
     if (!(Number.isFinite(c[k]) && c[k] > 0))
       throw new ReplicationConfigError(`replication.${k} must be a positive number, got ${c[k]}`);
   }
-  for (const k of ['directPushMaxPeers', 'depRequestCooldownMs', 'maxQueuedPulls', 'peerSample'] as const) {
+  for (const k of [
+    'directPushMaxPeers',
+    'syncWarmupMs',
+    'depRequestCooldownMs',
+    'maxQueuedPulls',
+    'peerSample',
+  ] as const) {
     if (!(Number.isFinite(c[k]) && c[k] >= 0))
       throw new ReplicationConfigError(`replication.${k} must be >= 0, got ${c[k]}`);
   }

@@ -5,20 +5,17 @@ import type { ActorId, Changeset, Needs, Version } from '../store/types.js';
 import { type Applier, changesetKey } from './applier.js';
 import { BoundedSet } from './bounded-set.js';
 import { encodeMessage } from './codec.js';
-import { type FanoutConfig, nearestFirst, pushPlan, sliceOf } from './fanout.js';
 import type { AnnounceMsg, ChangesetMsg, DepRequestMsg, FanoutMsg } from './messages.js';
 import type { ReplicationMetrics } from './metrics.js';
+import { type PushConfig, Pusher } from './pusher.js';
 import type { ReplicaStore } from './replica-store.js';
-import { SendBudget } from './send-budget.js';
 import { WireCode } from './wire-codes.js';
 
 /** Most received changesets applied in one store call; reaching it applies at once. */
 export const MAX_APPLY_BATCH = 128;
 
 /** Broadcast settings (see `ReplicationConfig` for the documented defaults). */
-export interface BroadcastConfig extends FanoutConfig {
-  /** Most direct pushes (writer sends and relay forwards) per second; also the burst size. */
-  readonly maxPushesPerSec: number;
+export interface BroadcastConfig extends PushConfig {
   /** Changeset keys remembered as seen, to drop duplicates before touching the store. */
   readonly seenCacheSize: number;
   /** A missing dependency hash is requested again only after this many ms. */
@@ -27,8 +24,8 @@ export interface BroadcastConfig extends FanoutConfig {
   readonly maxDepReplyChangesets: number;
 }
 
-/** Peers a large changeset's announcement is sent to directly, nearest first. */
-const ANNOUNCE_PEERS = 3;
+/** Bytes a Fanout message may take beyond the Changeset message of the same changeset. */
+const FANOUT_EXTRA_BYTES = 8;
 
 /** What the broadcaster needs from anti-entropy. */
 export interface PullRequester {
@@ -68,12 +65,10 @@ export class Broadcaster {
   private readonly requestedDeps: BoundedSet;
   /** Announced changesets being pulled, re-announced once they arrive. */
   private readonly awaitingAnnounce: BoundedSet;
-  /** Relay duties done (`key/slice/slices`), so a repeated Fanout is not forwarded twice. */
-  private readonly forwarded: BoundedSet;
   /** Received changesets waiting to be applied in one batch (at most MAX_APPLY_BATCH). */
   private queue: Received[] = [];
   private flushTimer: TimerHandle | undefined;
-  private readonly budget: SendBudget;
+  private readonly pusher: Pusher;
 
   constructor(
     private readonly messaging: MembershipMessaging,
@@ -87,8 +82,7 @@ export class Broadcaster {
     this.seen = new BoundedSet(config.seenCacheSize);
     this.requestedDeps = new BoundedSet(4096);
     this.awaitingAnnounce = new BoundedSet(1024);
-    this.forwarded = new BoundedSet(1024);
-    this.budget = new SendBudget(config.maxPushesPerSec, runtime.clock.now());
+    this.pusher = new Pusher(messaging, runtime, metrics, config);
   }
 
   /** Disseminates a changeset committed here. */
@@ -97,30 +91,11 @@ export class Broadcaster {
     const key = changesetKey(cs.actor, cs.version);
     this.seen.add(key);
     const full = encodeMessage({ type: WireCode.Changeset, relay: true, changeset: cs });
-    const large = full.length > this.messaging.maxPayloadBytes;
-    const gossipPayload = large ? this.payloadFor(cs, true) : full;
-    const { peers, sameRegion } = nearestFirst(
-      this.messaging.members(),
-      this.messaging.actorId,
-      (id) => this.messaging.rttMs(id),
-      this.runtime.rng,
-    );
-    if (large) {
-      // A large changeset: announce it to the nearest few, who pull it and announce it on.
-      for (const peer of peers.slice(0, ANNOUNCE_PEERS)) this.push(peer, gossipPayload);
-    } else {
-      const plan = pushPlan(peers.length, sameRegion, this.config);
-      if (plan.kind === 'direct') {
-        this.pushAll(peers, encodeMessage({ type: WireCode.Changeset, relay: false, changeset: cs }));
-      } else {
-        const granted = this.budget.take(plan.relays, this.runtime.clock.now());
-        this.metrics.pushesDeferred += plan.relays - granted;
-        for (let i = 0; i < granted; i++) {
-          const msg: FanoutMsg = { type: WireCode.Fanout, slice: i, slices: plan.relays, changeset: cs };
-          if (this.send(peers[i] as ActorId, encodeMessage(msg))) this.metrics.eagerSends++;
-        }
-      }
-    }
+    // Room for the Fanout header too (slice and slices take at most 6 bytes more than `relay`).
+    const large = full.length + FANOUT_EXTRA_BYTES > this.messaging.maxPayloadBytes;
+    const gossipPayload = large ? this.announcementOf(cs, full.length) : full;
+    if (large) this.pusher.pushAnnouncement(gossipPayload);
+    else this.pusher.pushNew(cs);
     this.gossip(gossipPayload, key);
   }
 
@@ -271,14 +246,24 @@ export class Broadcaster {
   private payloadFor(cs: Changeset, relay: boolean): Uint8Array {
     const full = encodeMessage({ type: WireCode.Changeset, relay, changeset: cs });
     if (full.length <= this.messaging.maxPayloadBytes) return full;
+    return this.announcementOf(cs, full.length);
+  }
+
+  /** An announcement of `cs`, whose Changeset message takes `sizeBytes`. */
+  private announcementOf(cs: Changeset, sizeBytes: number): Uint8Array {
     this.metrics.announcesSent++;
     return encodeMessage({
       type: WireCode.Announce,
       actor: cs.actor,
       version: cs.version,
       ts: cs.ts,
-      sizeBytes: full.length,
+      sizeBytes,
     });
+  }
+
+  /** Relay duty (see {@link Pusher.forwardSlice}); gossip takes what the budget refused. */
+  private forwardSlice(from: ActorId, cs: Changeset, key: string, slice: number, slices: number): void {
+    if (!this.pusher.forwardSlice(from, cs, key, slice, slices)) this.gossip(this.payloadFor(cs, true), key);
   }
 
   private gossip(payload: Uint8Array, key: string): void {
@@ -292,43 +277,6 @@ export class Broadcaster {
     const ok = this.messaging.sendTo(peer, payload);
     if (ok) this.metrics.bytesSent += payload.length;
     return ok;
-  }
-
-  /** One direct push, if the budget allows. */
-  private push(peer: ActorId, payload: Uint8Array): void {
-    if (this.budget.take(1, this.runtime.clock.now()) === 0) {
-      this.metrics.pushesDeferred++;
-      return;
-    }
-    if (this.send(peer, payload)) this.metrics.eagerSends++;
-  }
-
-  /** Pushes `payload` to each of `peers` (in order) that the budget pays for; false if not all. */
-  private pushAll(peers: readonly ActorId[], payload: Uint8Array): boolean {
-    const granted = this.budget.take(peers.length, this.runtime.clock.now());
-    this.metrics.pushesDeferred += peers.length - granted;
-    for (let i = 0; i < granted; i++) if (this.send(peers[i] as ActorId, payload)) this.metrics.eagerSends++;
-    return granted === peers.length;
-  }
-
-  /**
-   * Relay duty of the two-hop push: forward `cs` at once to every alive peer in `slice`,
-   * except its writer and the sender. What the budget cannot pay for goes to gossip instead.
-   */
-  private forwardSlice(from: ActorId, cs: Changeset, key: string, slice: number, slices: number): void {
-    const duty = `${key}/${slice}/${slices}`;
-    if (this.forwarded.has(duty)) return;
-    this.forwarded.add(duty);
-    const self = this.messaging.actorId;
-    const targets: ActorId[] = [];
-    for (const m of this.messaging.members()) {
-      if (m.state !== 'alive' || m.actorId === self || m.actorId === from || m.actorId === cs.actor) continue;
-      if (sliceOf(m.actorId, key, slices) === slice) targets.push(m.actorId);
-    }
-    this.metrics.relayForwards++;
-    if (targets.length === 0) return;
-    const leaf = encodeMessage({ type: WireCode.Changeset, relay: false, changeset: cs });
-    if (!this.pushAll(targets, leaf)) this.gossip(this.payloadFor(cs, true), key);
   }
 }
 

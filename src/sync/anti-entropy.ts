@@ -38,6 +38,7 @@ export class AntiEntropy implements PullRequester {
   private currentMs: number;
   private closed = false;
   private started = false;
+  private startedAtMs = 0;
 
   constructor(
     private readonly messaging: MembershipMessaging,
@@ -82,7 +83,8 @@ export class AntiEntropy implements PullRequester {
   start(): void {
     if (this.started || this.closed) return;
     this.started = true;
-    this.schedule(this.config.syncMinIntervalMs * this.runtime.rng.next());
+    this.startedAtMs = this.runtime.clock.now();
+    this.schedule(this.warmupDelayMs() ?? this.config.syncMinIntervalMs * this.runtime.rng.next());
   }
 
   /** Runs one round now (tests, and `poke`). */
@@ -149,8 +151,19 @@ export class AntiEntropy implements PullRequester {
     });
   }
 
+  /** The next delay while warming up (see `syncWarmupMs`), else undefined. */
+  private warmupDelayMs(): number | undefined {
+    if (this.runtime.clock.now() - this.startedAtMs >= this.config.syncWarmupMs) return undefined;
+    return (this.config.syncMinIntervalMs / 4) * (0.5 + 0.5 * this.runtime.rng.next());
+  }
+
   private afterRound(r: SessionResult | undefined): void {
     if (this.closed || this.timer) return;
+    const warm = this.warmupDelayMs();
+    if (warm !== undefined) {
+      this.schedule(warm);
+      return;
+    }
     // Only progress resets the backoff: a peer that keeps offering versions we cannot apply
     // (e.g. for a table our schema lacks) must not make us hammer it every second.
     const found = r !== undefined && r.pulled > 0;

@@ -2,6 +2,12 @@
 export interface SyncConfig {
   /** Shortest delay between anti-entropy rounds, ms. */
   readonly syncMinIntervalMs: number;
+  /**
+   * For this long after start (ms), rounds run every `syncMinIntervalMs / 4` whatever they
+   * find: a node that just started is unknown to the writers' pushes until membership spreads
+   * its arrival, so it pulls what it missed in quarter intervals.
+   */
+  readonly syncWarmupMs: number;
   /** Longest delay between anti-entropy rounds, ms (backoff ceiling). */
   readonly syncMaxIntervalMs: number;
   /** Most sessions this node runs as a client at once. */

@@ -81,6 +81,17 @@ function plain(x: unknown): unknown {
 }
 
 describe('replication wire codec', () => {
+  it('a Fanout message takes at most 8 bytes more than the Changeset message (broadcaster room)', () => {
+    fc.assert(
+      fc.property(changeset, (cs) => {
+        const plain = encodeMessage({ type: WireCode.Changeset, relay: true, changeset: cs }).length;
+        const fanout = encodeMessage({ type: WireCode.Fanout, slice: 65_535, slices: 65_536, changeset: cs });
+        expect(fanout.length - plain).toBeLessThanOrEqual(8);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('round-trips every message type', () => {
     fc.assert(
       fc.property(message, (m) => {

@@ -119,6 +119,30 @@ describe('replication over fake membership, in virtual time', () => {
     expect(sum(c.nodes.map((x) => x.repl.metrics.syncPulled))).toBe(5);
   });
 
+  it('anti-entropy runs in quarter intervals for syncWarmupMs after start, then backs off', () => {
+    const rounds = (warmupMs: number, fromMs: number, toMs: number) => {
+      const c = fakeCluster(3, 7, { syncWarmupMs: warmupMs });
+      c.sched.runFor(fromMs);
+      const before = c.nodes[0]?.repl.metrics.syncStarted ?? 0;
+      c.sched.runFor(toMs - fromMs);
+      return (c.nodes[0]?.repl.metrics.syncStarted ?? 0) - before;
+    };
+    // Rounds every 125-250 ms in the first 2 s (with the default 1000 ms minimum interval)...
+    expect(rounds(5000, 0, 2000)).toBeGreaterThanOrEqual(8);
+    // ...against at most one a second without warm-up.
+    expect(rounds(0, 0, 2000)).toBeLessThanOrEqual(2);
+    // After the warm-up, nothing to find: the backoff grows again.
+    expect(rounds(5000, 10_000, 20_000)).toBeLessThanOrEqual(6);
+  });
+
+  it('a node that missed the pushes catches up within the warm-up', () => {
+    const c = fakeCluster(3, 8);
+    c.net.faults.loss = 1; // pushes and gossip lost; channels still work
+    c.nodes[0]?.store.write();
+    c.sched.runFor(600);
+    expect(c.converged()).toBe(true);
+  });
+
   it('anti-entropy alone brings a node that missed everything up to date, in bounded chunks', () => {
     const c = fakeCluster(4, 5, { directPushMaxPeers: 0, maxPushesPerSec: 1e-9, maxVersionsPerPull: 16 });
     const late = c.nodes[3];
