@@ -36,6 +36,8 @@ export class AntiEntropy implements PullRequester {
   private timer: TimerHandle | undefined;
   private timerDueAt = Number.POSITIVE_INFINITY;
   private currentMs: number;
+  /** The last round's session pulled nothing: the next round explores a random peer. */
+  private lastRoundEmpty = false;
   private closed = false;
   private started = false;
   private startedAtMs = 0;
@@ -103,7 +105,7 @@ export class AntiEntropy implements PullRequester {
       lack: this.knowledge.lack(actor, local),
       rttMs: this.messaging.rttMs(actor),
     }));
-    const chosen = choosePeer(candidates, this.runtime.rng);
+    const chosen = choosePeer(candidates, this.runtime.rng, this.lastRoundEmpty);
     if (chosen) this.runSession(chosen.actor, undefined, (r) => this.afterRound(r));
   }
 
@@ -159,6 +161,7 @@ export class AntiEntropy implements PullRequester {
 
   private afterRound(r: SessionResult | undefined): void {
     if (this.closed || this.timer) return;
+    if (r !== undefined) this.lastRoundEmpty = r.pulled === 0;
     const warm = this.warmupDelayMs();
     if (warm !== undefined) {
       this.schedule(warm);

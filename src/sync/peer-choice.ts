@@ -13,11 +13,18 @@ export interface PeerCandidate {
 
 /**
  * Chooses the anti-entropy peer: the candidate known to hold most of what we lack (ties go
- * to the lower RTT); when nothing is known to be missing, a uniformly random candidate, so
- * that over time every peer is compared with. Returns undefined for no candidates.
+ * to the lower RTT); when nothing is known to be missing, or when `explore` is set (the
+ * caller's last round pulled nothing), a uniformly random candidate, so that over time every
+ * peer is compared with and a wrong estimate cannot pin the choice to one useless peer.
+ * Returns undefined for no candidates.
  */
-export function choosePeer(candidates: readonly PeerCandidate[], rng: Rng): PeerCandidate | undefined {
+export function choosePeer(
+  candidates: readonly PeerCandidate[],
+  rng: Rng,
+  explore = false,
+): PeerCandidate | undefined {
   if (candidates.length === 0) return undefined;
+  if (explore) return candidates[randomInt(rng, candidates.length)];
   let best: PeerCandidate | undefined;
   for (const c of candidates) {
     if (c.lack <= 0) continue;

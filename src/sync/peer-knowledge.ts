@@ -1,5 +1,5 @@
 import type { ActorId, SyncState } from '../store/types.js';
-import { lackFromHeads } from './needs.js';
+import { computeNeeds, lackFromHeads, rangeCount } from './needs.js';
 
 /**
  * What this node has learnt about other peers' holdings: per peer, the highest version seen
@@ -35,13 +35,16 @@ export class PeerKnowledge {
     }
   }
 
-  /** Records the heads of a peer's full sync state (keeping the actors it leads us most on). */
+  /**
+   * Records the heads of a peer's full sync state, keeping the actors on which it holds most
+   * versions we lack. Only versions the peer really holds count: a gap we share with it is not
+   * a lead (heads keep no gaps, so counting it would make the peer look useful forever, and
+   * anti-entropy would keep choosing a peer that cannot fill the gap).
+   */
   noteState(peer: ActorId, state: SyncState, local: SyncState): void {
     const leads: [string, number][] = [];
-    for (const [actor, book] of Object.entries(state.books)) {
-      const mine = local.books[actor];
-      const lead = book.max - (mine?.max ?? 0) + (mine?.gaps.length ?? 0);
-      if (lead > 0) leads.push([actor, lead]);
+    for (const [actor, need] of Object.entries(computeNeeds(local, state))) {
+      leads.push([actor, rangeCount(need)]);
     }
     leads.sort((a, b) => a[1] - b[1]);
     this.heads.delete(peer);
