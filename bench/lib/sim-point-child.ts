@@ -2,7 +2,7 @@
  * Runs one corro-sim simulation for bench/scaling-sim.ts in its own process, so the parent
  * can bound its wall time (a 1000-node run on a loaded 2-core machine can take many minutes)
  * and still keep the figures of the sizes that finished. Argument: a JSON object
- * `{ protocol, seed, nodes, durationMs, healMs, writesPerSec }`. Prints one JSON line
+ * `{ protocol, seed, nodes, durationMs, healMs, writesPerSec, warmupMs? }`. Prints one JSON line
  * `{ results, wallS }` where `results` is corro-sim's results.json content.
  */
 import { REGIONS } from '../../src/regions/matrix.js';
@@ -16,6 +16,7 @@ const args = JSON.parse(process.argv[2] ?? '{}') as {
   durationMs: number;
   healMs: number;
   writesPerSec: number;
+  warmupMs?: number | 'auto';
 };
 const load = PROTOCOLS[args.protocol];
 if (!load) {
@@ -30,6 +31,7 @@ const out = await simulate({
   durationMs: args.durationMs,
   healMs: args.healMs,
   writesPerSec: args.writesPerSec,
+  warmupMs: args.warmupMs ?? 0,
   regions: [...REGIONS],
   protocol: await load(),
 });
