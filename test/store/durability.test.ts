@@ -1,18 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChangesetLog } from '../../src/store/changeset-log.js';
 import { ActorIdMismatchError } from '../../src/store/errors.js';
 import { Materialiser } from '../../src/store/materialise.js';
 import { Store } from '../../src/store/store.js';
 import type { Changeset } from '../../src/store/types.js';
-import { dump, memStore, SCHEMA, testRuntime } from './helpers.js';
+import { dump, memStore, SCHEMA, tempDbFiles, testRuntime } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'corro-durability-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-const file = () => join(dir, `db${n++}.sqlite`);
+const file = tempDbFiles('corro-durability-');
 
 function writeSome(s: Store, from: number, count: number): Changeset[] {
   const out: Changeset[] = [];

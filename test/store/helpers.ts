@@ -1,4 +1,7 @@
-import { afterEach } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach } from 'vitest';
 import { seededRng } from '../../src/runtime/rng.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import { VirtualScheduler } from '../../src/runtime/virtual-scheduler.js';
@@ -46,4 +49,15 @@ export function storesClosedAfterEach(): (seed: number, extra?: Partial<StoreOpt
     open.push(s);
     return s;
   };
+}
+
+/**
+ * A fresh temporary directory for this test file, removed after its tests; returns a function
+ * giving a new database file path in it on each call.
+ */
+export function tempDbFiles(prefix: string): () => string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  return () => join(dir, `db${n++}.sqlite`);
 }

@@ -1,24 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeChangeInfo } from '../../src/crdt/automerge-doc.js';
 import { ChangesetLog, LOCAL_FOLDED_KEY } from '../../src/store/changeset-log.js';
 import { STORE_FORMAT } from '../../src/store/internal-tables.js';
 import { LOCAL_TAIL_MAX_CHANGESETS } from '../../src/store/local-tail.js';
 import { Store } from '../../src/store/store.js';
 import type { Changeset } from '../../src/store/types.js';
-import { dump, memStore, SCHEMA, testRuntime } from './helpers.js';
+import { dump, memStore, SCHEMA, tempDbFiles, testRuntime } from './helpers.js';
 
 // Own changes are stored once (in the log) and folded into document chunks and the hash index
 // in batches (src/store/local-tail.ts). These tests check that nothing observable depends on
 // whether a change was folded yet: reopen, eviction, dependency requests, failed folds, upgrade.
 
-const dir = mkdtempSync(join(tmpdir(), 'corro-tail-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-const file = () => join(dir, `db${n++}.sqlite`);
+const file = tempDbFiles('corro-tail-');
 
 function write(s: Store, from: number, count: number): Changeset[] {
   const out: Changeset[] = [];

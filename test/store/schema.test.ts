@@ -1,16 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { MigrationError, SchemaError } from '../../src/store/errors.js';
 import { parseSchema } from '../../src/store/schema.js';
 import { Store } from '../../src/store/store.js';
-import { testRuntime } from './helpers.js';
+import { tempDbFiles, testRuntime } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'corro-schema-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-const file = () => join(dir, `db${n++}.sqlite`);
+const file = tempDbFiles('corro-schema-');
 
 function rule(schema: string): [string, string] {
   try {
