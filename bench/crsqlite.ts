@@ -238,29 +238,22 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       }),
     );
     const g4 = 'corro store against cr-sqlite (ratio = corro / cr-sqlite, same run)';
-    figs.push(
-      comparedPaired(
-        'single-row transactions',
-        'tx/s',
-        corro.single,
-        { name: CRSQL, samples: crsql.single },
-        { group: g4, impl: CORRO },
-      ),
-      comparedPaired(
-        'batched rows',
-        'rows/s',
-        corro.batched,
-        { name: CRSQL, samples: crsql.batched },
-        { group: g4, impl: CORRO },
-      ),
-      comparedPaired(
-        'merge, rows',
-        'rows/s',
-        corro.mergeRows,
-        { name: CRSQL, samples: crsql.mergeRows },
-        { group: g4, impl: CORRO },
-      ),
-    );
+    const headToHead = [
+      ['single-row transactions', 'tx/s', 'single'],
+      ['batched rows', 'rows/s', 'batched'],
+      ['merge, rows', 'rows/s', 'mergeRows'],
+    ] as const;
+    for (const [name, unit, key] of headToHead) {
+      figs.push(
+        comparedPaired(
+          name,
+          unit,
+          corro[key],
+          { name: CRSQL, samples: crsql[key] },
+          { group: g4, impl: CORRO },
+        ),
+      );
+    }
   }
   result.figures = figs;
   result.notes = [
