@@ -94,16 +94,29 @@ export class Sampler {
 
   /**
    * True when every sampled live observer's view matches the truth and (for replication)
-   * every acknowledged write is reported held by every live node.
+   * every acknowledged write is reported held by every live node. With `everyView`, once the
+   * sample agrees, every live node's view must match as well: a sample of 16 misses the one
+   * node in hundreds that has not heard of a member yet (gossip's tail, repaired by push-pull).
    */
-  converged(observer: Observer, replicates: boolean): boolean {
+  converged(observer: Observer, replicates: boolean, everyView = false): boolean {
     const view = this.viewStats();
     if (view.observed > 0 && view.agreement < 1) return false;
+    if (everyView && view.observed > 0 && !this.everyViewMatches()) return false;
     if (!replicates) return true;
     const live = this.cluster.live();
     for (const w of observer.writes.values()) {
       if (w.ackAt === undefined) continue;
       for (const s of live) if (!w.holdMs.has(s.index)) return false;
+    }
+    return true;
+  }
+
+  private everyViewMatches(): boolean {
+    const live = this.cluster.live();
+    const liveAddrs = new Set(live.map((s) => s.addr));
+    for (const s of live) {
+      const view = s.node?.view?.();
+      if (view && countAliveExactly(view, s.addr, liveAddrs) === undefined) return false;
     }
     return true;
   }
@@ -134,24 +147,43 @@ export class Sampler {
       const view = slot.status === 'up' ? slot.node?.view?.() : undefined;
       if (!view) continue;
       n++;
-      let alive = 0;
-      let exact = true;
-      for (const [addr, state] of view) {
-        if (addr === slot.addr) continue;
-        const isLive = liveAddrs.has(addr);
-        if (state === 'alive') {
-          alive++;
-          if (!isLive) exact = false;
-        } else if (isLive) exact = false;
-      }
-      if (alive !== liveAddrs.size - 1) exact = false;
+      const exact = countAliveExactly(view, slot.addr, liveAddrs);
+      const alive = exact ?? countAlive(view, slot.addr);
       sum += alive;
       min = Math.min(min, alive);
       max = Math.max(max, alive);
-      if (exact) agree++;
+      if (exact !== undefined) agree++;
     }
     return n === 0
       ? { mean: 0, min: 0, max: 0, agreement: 0, observed: 0 }
       : { mean: sum / n, min, max, agreement: agree / n, observed: n };
   }
+}
+
+/** Members `view` sees alive, its owner excluded. */
+function countAlive(view: ReadonlyMap<string, string>, self: string): number {
+  let alive = 0;
+  for (const [addr, state] of view) if (addr !== self && state === 'alive') alive++;
+  return alive;
+}
+
+/**
+ * The number of members `view` sees alive when its alive set is exactly `liveAddrs` (its owner
+ * excluded); undefined when it differs.
+ */
+function countAliveExactly(
+  view: ReadonlyMap<string, string>,
+  self: string,
+  liveAddrs: ReadonlySet<string>,
+): number | undefined {
+  let alive = 0;
+  for (const [addr, state] of view) {
+    if (addr === self) continue;
+    const isLive = liveAddrs.has(addr);
+    if (state === 'alive') {
+      if (!isLive) return undefined;
+      alive++;
+    } else if (isLive) return undefined;
+  }
+  return alive === liveAddrs.size - 1 ? alive : undefined;
 }

@@ -284,7 +284,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
   while (rel() < healEnd) {
     const next = Math.min(healEnd, rel() + checkEvery);
     await runUntil(next);
-    if (sampler.converged(observer, protocol.replicates)) {
+    if (sampler.converged(observer, protocol.replicates, true)) {
       convergedAt = rel();
       break;
     }
