@@ -1,6 +1,7 @@
 import type { Rng } from '../runtime/rng.js';
 import { randomInt } from '../runtime/rng.js';
 import type { ActorId } from '../store/types.js';
+import { MemberDigest } from './digest.js';
 import type { Meta } from './messages.js';
 import type { MemberInfo, MemberState } from './messaging.js';
 
@@ -15,6 +16,10 @@ export interface MemberRecord {
   stateChangedMs: number;
   /** Smoothed RTT from direct probe acks, ms. */
   srttMs: number | undefined;
+  /** Owned by the table's {@link MemberDigest}: hash of the actor id. */
+  idHash?: number;
+  /** Owned by the table's {@link MemberDigest}: this record's contribution to its bucket. */
+  digestHash?: number;
 }
 
 /** Snapshot of a record for the public API. */
@@ -30,6 +35,8 @@ export class MemberTable {
   private readonly byId = new Map<ActorId, MemberRecord>();
   private liveCache: MemberRecord[] | undefined;
   private deadCache: MemberRecord[] | undefined;
+  /** Bucket digests of every record, kept up to date by add, delete and {@link changed}. */
+  readonly digest = new MemberDigest();
 
   /** @param self this node's id (excluded from the live and dead lists). */
   constructor(readonly self: ActorId) {}
@@ -47,13 +54,21 @@ export class MemberTable {
   /** Adds a record (caller checks bounds). */
   add(r: MemberRecord): void {
     this.byId.set(r.actorId, r);
+    this.digest.add(r);
     this.touched();
   }
 
   /** Removes a record. */
   delete(id: ActorId): void {
+    const r = this.byId.get(id);
+    if (r) this.digest.remove(r);
     this.byId.delete(id);
     this.touched();
+  }
+
+  /** Must be called after changing a record's `incarnation` or `state` (updates the digest, O(1)). */
+  changed(r: MemberRecord): void {
+    this.digest.update(r);
   }
 
   /** Must be called after changing a record's `state`. */
