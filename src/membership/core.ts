@@ -80,6 +80,8 @@ export class MembershipCore {
   private readonly self: MemberRecord;
   private readonly selfBytes: Uint8Array;
   private readonly bodyBudget: number;
+  /** Digests per digest message: {@link MAX_DIGESTS_PER_MESSAGE}, fewer if packets are smaller. */
+  private readonly digestsPerMessage: number;
   private readonly memberQueue: TransmitQueue;
   private readonly userQueue: TransmitQueue;
   private readonly seen: SeenSet;
@@ -112,6 +114,8 @@ export class MembershipCore {
     const clusterBytes = Buffer.byteLength(o.clusterName, 'utf8');
     this.bodyBudget = cfg.maxPacketBytes - o.sealer.overheadBytes - envelopeOverheadBytes(clusterBytes);
     this.maxPayloadBytes = this.bodyBudget - USER_FRAMING_BYTES;
+    const digestRoom = Math.floor((this.bodyBudget - PUSH_PULL_HEADER_BYTES) / 4);
+    this.digestsPerMessage = Math.max(1, Math.min(MAX_DIGESTS_PER_MESSAGE, digestRoom));
     // Member news is keyed by member id, so the table bound also bounds this queue.
     this.memberQueue = new TransmitQueue(cfg.maxMembers + 16, Number.MAX_SAFE_INTEGER);
     this.userQueue = new TransmitQueue(cfg.maxQueuedBroadcasts, cfg.maxQueuedBroadcastBytes);
@@ -439,8 +443,9 @@ export class MembershipCore {
     const session = this.nextSession++ >>> 0;
     this.digestSession = session;
     const folded = this.table.digest.fold(bits);
-    for (let first = 0; first < folded.length; first += MAX_DIGESTS_PER_MESSAGE) {
-      const digests = folded.subarray(first, first + MAX_DIGESTS_PER_MESSAGE);
+    const per = this.digestsPerMessage;
+    for (let first = 0; first < folded.length; first += per) {
+      const digests = folded.subarray(first, first + per);
       this.sendMessages(
         addr,
         [encodeMessage({ type: 'digest', session, bucketBits: bits, first, digests })],

@@ -118,7 +118,7 @@ export type Message =
 
 /** Bound on entries in one push-pull message. */
 export const MAX_PUSH_PULL_ENTRIES = 512;
-/** Bound on digests in one digest message (1 KiB of bin: fits any allowed packet size). */
+/** Bound on digests in one digest message (1 KiB of bin; senders send fewer when packets are smaller). */
 export const MAX_DIGESTS_PER_MESSAGE = 256;
 /** Bound on buckets listed in one digest-entries message (every bucket). */
 export const MAX_LISTED_BUCKETS = 1 << MAX_DIGEST_BUCKET_BITS;

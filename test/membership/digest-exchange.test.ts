@@ -27,13 +27,13 @@ interface Packet {
 const sealer = new Sealer('corro', new Keyring(KEY));
 const now = { ms: 1_000_000 };
 
-function peer(idByte: number, wire: Packet[]): Peer {
+function peer(idByte: number, wire: Packet[], maxPacketBytes = 1400): Peer {
   const id = fakeId(idByte);
   const addr = `10.1.0.${idByte}:1`;
   const p: Peer = { id, addr, timers: [], core: undefined as unknown as MembershipCore };
   p.core = new MembershipCore(
     {
-      config: resolveConfig('lan'),
+      config: resolveConfig('lan', { maxPacketBytes }),
       actorId: id,
       addr,
       clusterName: 'corro',
@@ -195,5 +195,27 @@ describe('digest-gated push-pull between two cores', () => {
     expect(count(r.messages, 'push-pull')).toBeGreaterThan(1);
     expect(view(b)).toEqual(view(a));
     expect(view(b).size).toBe(602);
+  });
+
+  it('splits digests over packets that fit maxPacketBytes, covering every bucket once', () => {
+    const wire: Packet[] = [];
+    const a = peer(201, wire, 576);
+    for (let i = 0; i < 1100; i++) {
+      const id = `${fakeId(0).slice(0, 28)}${i.toString(16).padStart(4, '0')}` as ActorId;
+      tell(a, id, [alive(id)]);
+    }
+    wire.length = 0;
+    const t = a.timers.findIndex((x) => x.kind === 'push-pull');
+    a.core.handleTimer(a.timers.splice(t, 1)[0] as MembershipTimer);
+    expect(wire.length).toBeGreaterThan(1);
+    const covered: number[] = [];
+    for (const p of wire) {
+      expect(p.packet.length).toBeLessThanOrEqual(576);
+      for (const m of decode(p.packet)) {
+        expect(m).toMatchObject({ type: 'digest', bucketBits: 7 });
+        if (m.type === 'digest') for (let i = 0; i < m.digests.length; i++) covered.push(m.first + i);
+      }
+    }
+    expect(covered).toEqual(Array.from({ length: 128 }, (_, i) => i));
   });
 });
