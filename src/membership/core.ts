@@ -128,6 +128,7 @@ export class MembershipCore {
       meta: o.meta,
       stateChangedMs: o.clock.now(),
       srttMs: undefined,
+      digestKey: undefined,
     };
     this.table.add(this.self);
     const host = {

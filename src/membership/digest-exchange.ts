@@ -51,7 +51,7 @@ export function bucketEntries(
   const groups: MemberEntry[][] = buckets.map(() => []);
   let n = 0;
   for (const r of records) {
-    const i = slot[bucketOf(r, bits)] as number;
+    const i = slot[bucketOf(r.actorId, bits)] as number;
     if (i < 0) continue;
     if (++n > cap) return undefined;
     (groups[i] as MemberEntry[]).push(toEntry(r));

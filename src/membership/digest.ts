@@ -31,15 +31,30 @@ export const DIGEST_BUCKETS = 1024;
 /** log2 of {@link DIGEST_BUCKETS}: the largest `bucketBits` a digest message may carry. */
 export const MAX_DIGEST_BUCKET_BITS = 10;
 
-/** What the digest reads of a member record, plus the two fields it owns there. */
+/** What the digest reads of a member record, plus the one field it owns there. */
 export interface DigestRecord {
   readonly actorId: string;
   readonly incarnation: number;
   readonly state: MemberState;
-  /** Hash of the actor id (set by the digest when the record is added). */
-  idHash?: number;
-  /** The record's current contribution to its bucket digest (owned by the digest). */
-  digestHash?: number;
+  /**
+   * What the digest last counted for this record, `incarnation * 4 + state code` (a small
+   * integer, kept unboxed by V8, rather than the 32-bit hash, which would be a heap number per
+   * record), or undefined when not counted. Owned by the digest.
+   */
+  digestKey?: number | undefined;
+}
+
+const STATE_CODE: Readonly<Record<MemberState, number>> = { alive: 0, suspect: 1, dead: 2, left: 3 };
+const STATES: readonly MemberState[] = ['alive', 'suspect', 'dead', 'left'];
+
+/** The record's current `digestKey`. */
+function keyOf(r: DigestRecord): number {
+  return r.incarnation * 4 + STATE_CODE[r.state];
+}
+
+/** A record's contribution from its actor id hash and a `digestKey`. */
+function keyHash(idH: number, key: number): number {
+  return entryHash(idH, Math.floor(key / 4), STATES[key % 4] as MemberState);
 }
 
 /** murmur3's 32-bit finaliser: full avalanche, a few multiplications. */
@@ -86,26 +101,28 @@ export class MemberDigest {
 
   /** Adds a record that is not yet counted. */
   add(r: DigestRecord): void {
-    r.idHash ??= idHash(r.actorId);
-    const h = entryHash(r.idHash, r.incarnation, r.state);
-    r.digestHash = h;
-    this.xor(r.idHash, h);
+    const key = keyOf(r);
+    r.digestKey = key;
+    const idH = idHash(r.actorId);
+    this.xor(idH, keyHash(idH, key));
   }
 
   /** Removes a counted record. */
   remove(r: DigestRecord): void {
-    if (r.idHash === undefined || r.digestHash === undefined) return;
-    this.xor(r.idHash, r.digestHash);
-    r.digestHash = undefined;
+    if (r.digestKey === undefined) return;
+    const idH = idHash(r.actorId);
+    this.xor(idH, keyHash(idH, r.digestKey));
+    r.digestKey = undefined;
   }
 
   /** Must be called after a counted record's incarnation or state changed. */
   update(r: DigestRecord): void {
-    if (r.idHash === undefined || r.digestHash === undefined) return;
-    const h = entryHash(r.idHash, r.incarnation, r.state);
-    if (h === r.digestHash) return;
-    this.xor(r.idHash, r.digestHash ^ h);
-    r.digestHash = h;
+    const old = r.digestKey;
+    const key = keyOf(r);
+    if (old === undefined || old === key) return;
+    const idH = idHash(r.actorId);
+    this.xor(idH, keyHash(idH, old) ^ keyHash(idH, key));
+    r.digestKey = key;
   }
 
   /** The digests folded to `2^bits` buckets: bucket `i` is the XOR of every bucket `j` with `j mod 2^bits = i`. */
@@ -143,8 +160,7 @@ export function digestFromScratch(
   return out;
 }
 
-/** Which bucket of `2^bits` a record falls in. */
-export function bucketOf(r: DigestRecord, bits: number): number {
-  r.idHash ??= idHash(r.actorId);
-  return r.idHash & ((1 << bits) - 1);
+/** Which bucket of `2^bits` a member falls in. */
+export function bucketOf(actorId: string, bits: number): number {
+  return idHash(actorId) & ((1 << bits) - 1);
 }

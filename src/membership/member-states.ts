@@ -70,6 +70,7 @@ export class MemberStates {
         meta: internMeta(meta),
         stateChangedMs: h.clock.now(),
         srttMs: undefined,
+        digestKey: undefined,
       };
       this.table.add(r);
       h.queue.push(id, encodeMessage({ type: 'alive', id, addr, incarnation, meta }));

@@ -16,10 +16,11 @@ export interface MemberRecord {
   stateChangedMs: number;
   /** Smoothed RTT from direct probe acks, ms. */
   srttMs: number | undefined;
-  /** Owned by the table's {@link MemberDigest}: hash of the actor id. */
-  idHash?: number;
-  /** Owned by the table's {@link MemberDigest}: this record's contribution to its bucket. */
-  digestHash?: number;
+  /**
+   * Owned by the table's {@link MemberDigest}: what it counted for this record. Set it to
+   * undefined when creating a record, so that the field is allocated with the object.
+   */
+  digestKey?: number | undefined;
 }
 
 /** Snapshot of a record for the public API. */
