@@ -54,6 +54,8 @@ export class MemberTable {
 
   /** Adds a record (caller checks bounds). */
   add(r: MemberRecord): void {
+    const old = this.byId.get(r.actorId);
+    if (old) this.digest.remove(old);
     this.byId.set(r.actorId, r);
     this.digest.add(r);
     this.touched();
