@@ -56,9 +56,12 @@ export interface MembershipConfig {
    */
   readonly buddySystem: boolean;
   /**
-   * Time between two full-state exchanges with one random member, ms. Scaled for big clusters:
-   * `pushPullIntervalMs * (ceil(log2(n) - log2(32)) + 1)` above 32 members. 0 disables it.
-   * Default (lan) 30000.
+   * Time between two digest-gated push-pulls with one random member, ms: unscaled at every
+   * cluster size, since a round between agreeing views costs one small packet (bucket digests,
+   * `4 * 2^bits` bytes with `bits = clamp(floor(log2(n / 8)), 0, 10)`), and only members of
+   * differing buckets travel otherwise. A member that gossip missed is repaired within about one
+   * interval. 0 disables it (the join exchange still runs). Default lan 30000, wan 60000, local
+   * 15000 (memberlist's push-pull intervals, now without memberlist's log2(n) scaling).
    */
   readonly pushPullIntervalMs: number;
   /** Largest packet sent, bytes (the UDP payload, seal included). Default 1400. Range 576..65507. */

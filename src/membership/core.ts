@@ -13,13 +13,28 @@ import { actorIdToBytes, bytesToActorId } from './actor-id.js';
 import { Awareness } from './awareness.js';
 import type { MembershipConfig } from './config.js';
 import type { CoreEffects } from './core-types.js';
+import { digestBucketBits } from './digest.js';
+import {
+  bucketEntries,
+  chunkBuckets,
+  DIGEST_MAX_ENTRIES,
+  mismatchingBuckets,
+  toEntry,
+} from './digest-exchange.js';
 import { MemberStates } from './member-states.js';
 import { type MemberRecord, MemberTable, pickRandom, toInfo } from './member-table.js';
-import { decodeMessage, encodeMessage, type MemberEntry, type Message, type Meta } from './messages.js';
+import {
+  decodeMessage,
+  encodeMessage,
+  MAX_DIGESTS_PER_MESSAGE,
+  type MemberEntry,
+  type Message,
+  type Meta,
+} from './messages.js';
 import type { MemberInfo } from './messaging.js';
 import { type MembershipCounters, newCounters } from './metrics.js';
 import { Prober } from './prober.js';
-import { chunkEntries, pushPullIntervalMs } from './push-pull.js';
+import { chunkEntries } from './push-pull.js';
 import { SeenSet } from './seen-set.js';
 import type { MembershipTimer } from './timers.js';
 import { retransmitLimit, TransmitQueue } from './transmit-queue.js';
@@ -65,6 +80,8 @@ export class MembershipCore {
   private readonly self: MemberRecord;
   private readonly selfBytes: Uint8Array;
   private readonly bodyBudget: number;
+  /** Digests per digest message: {@link MAX_DIGESTS_PER_MESSAGE}, fewer if packets are smaller. */
+  private readonly digestsPerMessage: number;
   private readonly memberQueue: TransmitQueue;
   private readonly userQueue: TransmitQueue;
   private readonly seen: SeenSet;
@@ -76,6 +93,10 @@ export class MembershipCore {
   private probeToken = 0;
   private gossipToken = 0;
   private pushPullToken = 0;
+  /** Session of the last digest this node sent: only answers to it are answered back. */
+  private digestSession = -1;
+  /** The last (peer, session, direction) answered with a full push-pull, so it is sent once. */
+  private fullFallbackKey = '';
   private joinToken = 0;
   private joining = false;
   private leaving = false;
@@ -93,6 +114,8 @@ export class MembershipCore {
     const clusterBytes = Buffer.byteLength(o.clusterName, 'utf8');
     this.bodyBudget = cfg.maxPacketBytes - o.sealer.overheadBytes - envelopeOverheadBytes(clusterBytes);
     this.maxPayloadBytes = this.bodyBudget - USER_FRAMING_BYTES;
+    const digestRoom = Math.floor((this.bodyBudget - PUSH_PULL_HEADER_BYTES) / 4);
+    this.digestsPerMessage = Math.max(1, Math.min(MAX_DIGESTS_PER_MESSAGE, digestRoom));
     // Member news is keyed by member id, so the table bound also bounds this queue.
     this.memberQueue = new TransmitQueue(cfg.maxMembers + 16, Number.MAX_SAFE_INTEGER);
     this.userQueue = new TransmitQueue(cfg.maxQueuedBroadcasts, cfg.maxQueuedBroadcastBytes);
@@ -105,6 +128,7 @@ export class MembershipCore {
       meta: o.meta,
       stateChangedMs: o.clock.now(),
       srttMs: undefined,
+      digestKey: undefined,
     };
     this.table.add(this.self);
     const host = {
@@ -203,6 +227,7 @@ export class MembershipCore {
   setMeta(meta: Meta): void {
     this.self.meta = meta;
     this.self.incarnation++;
+    this.table.changed(this.self);
     this.states.queueAlive();
   }
 
@@ -213,6 +238,7 @@ export class MembershipCore {
     this.prober.cancel();
     this.self.state = 'left';
     this.self.stateChangedMs = this.o.clock.now();
+    this.table.changed(this.self);
     this.table.touched();
     const msg = { type: 'left', id: this.o.actorId, incarnation: this.self.incarnation } as const;
     this.memberQueue.push(this.o.actorId, encodeMessage(msg));
@@ -329,6 +355,22 @@ export class MembershipCore {
         for (const e of m.entries) this.states.merge(e);
         if (m.reply && m.chunk === 0 && !this.leaving) this.sendPushPull(from, false, false, m.session);
         return;
+      case 'digest':
+        if (this.leaving) return;
+        this.answerBuckets(
+          from,
+          m.session,
+          m.bucketBits,
+          mismatchingBuckets(this.table.digest.fold(m.bucketBits), m.first, m.digests),
+          true,
+        );
+        return;
+      case 'digest-entries':
+        for (const e of m.entries) this.states.merge(e);
+        if (m.reply && m.session === this.digestSession && !this.leaving) {
+          this.answerBuckets(from, m.session, m.bucketBits, m.buckets, false);
+        }
+        return;
       case 'user-broadcast':
         this.onUserBroadcast(m.origin, m.seq, m.payload, raw);
         return;
@@ -389,18 +431,62 @@ export class MembershipCore {
     }
     if (!this.leaving) {
       const [target] = pickRandom(this.o.rng, candidates, 1);
-      if (target) this.sendPushPull(target.addr, false, true, this.nextSession++ >>> 0);
+      if (target) this.sendDigest(target.addr);
       if (this.table.liveOthers().length === 0) this.startJoin();
     }
-    const interval = pushPullIntervalMs(this.cfg.pushPullIntervalMs, this.table.liveCount());
-    this.fx.schedule({ kind: 'push-pull', token: this.pushPullToken }, interval);
+    // Unscaled: a digest round costs a few small packets whatever the cluster size.
+    this.fx.schedule({ kind: 'push-pull', token: this.pushPullToken }, this.cfg.pushPullIntervalMs);
+  }
+
+  /** Starts a digest-gated push-pull: this node's bucket digests, folded to suit its view size. */
+  private sendDigest(addr: string): void {
+    const bits = digestBucketBits(this.table.liveCount());
+    const session = this.nextSession++ >>> 0;
+    this.digestSession = session;
+    const folded = this.table.digest.fold(bits);
+    const per = this.digestsPerMessage;
+    for (let first = 0; first < folded.length; first += per) {
+      const digests = folded.subarray(first, first + per);
+      this.sendMessages(
+        addr,
+        [encodeMessage({ type: 'digest', session, bucketBits: bits, first, digests })],
+        false,
+      );
+    }
+  }
+
+  /**
+   * Sends this node's entries of `buckets` (of `2^bits`) to `addr`, `reply` asking for the
+   * peer's back. Beyond {@link DIGEST_MAX_ENTRIES} entries a full push-pull goes instead, once
+   * per session and direction.
+   */
+  private answerBuckets(
+    addr: string,
+    session: number,
+    bits: number,
+    buckets: readonly number[],
+    reply: boolean,
+  ): void {
+    if (buckets.length === 0) return;
+    const groups = bucketEntries(this.table.all(), bits, buckets, DIGEST_MAX_ENTRIES);
+    if (!groups) {
+      const key = `${addr}/${session}/${reply}`;
+      if (key === this.fullFallbackKey) return;
+      this.fullFallbackKey = key;
+      this.counters.digestFullFallbacks++;
+      this.sendPushPull(addr, false, reply, session);
+      return;
+    }
+    const budget = this.bodyBudget - PUSH_PULL_HEADER_BYTES;
+    for (const c of chunkBuckets(buckets, groups, budget, entryCostBytes)) {
+      const msg = { type: 'digest-entries', session, bucketBits: bits, reply, ...c } as const;
+      this.sendMessages(addr, [encodeMessage(msg)], false);
+    }
   }
 
   private sendPushPull(addr: string, join: boolean, reply: boolean, session: number): void {
     const entries: MemberEntry[] = [];
-    for (const r of this.table.all()) {
-      entries.push({ id: r.actorId, addr: r.addr, incarnation: r.incarnation, state: r.state, meta: r.meta });
-    }
+    for (const r of this.table.all()) entries.push(toEntry(r));
     const chunks = chunkEntries(entries, this.bodyBudget - PUSH_PULL_HEADER_BYTES, entryCostBytes);
     chunks.forEach((c, i) => {
       this.sendMessages(

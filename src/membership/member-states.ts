@@ -70,6 +70,7 @@ export class MemberStates {
         meta: internMeta(meta),
         stateChangedMs: h.clock.now(),
         srttMs: undefined,
+        digestKey: undefined,
       };
       this.table.add(r);
       h.queue.push(id, encodeMessage({ type: 'alive', id, addr, incarnation, meta }));
@@ -86,11 +87,13 @@ export class MemberStates {
     h.queue.push(id, encodeMessage({ type: 'alive', id, addr, incarnation, meta }));
     if (prev !== 'alive') {
       r.state = 'alive';
+      this.table.changed(r);
       r.stateChangedMs = h.clock.now();
       this.table.touched();
       this.changed('up', r, prev);
-    } else if (metaChanged) {
-      this.changed('updated', r, prev);
+    } else {
+      this.table.changed(r);
+      if (metaChanged) this.changed('updated', r, prev);
     }
   }
 
@@ -122,6 +125,7 @@ export class MemberStates {
     r.incarnation = incarnation;
     r.state = 'suspect';
     r.stateChangedMs = h.clock.now();
+    this.table.changed(r);
     this.table.touched();
     const n = this.table.liveCount();
     const minMs = suspicionTimeoutMs(h.cfg.suspicionMult, n, h.cfg.probeIntervalMs);
@@ -166,6 +170,7 @@ export class MemberStates {
     r.incarnation = incarnation;
     r.state = left ? 'left' : 'dead';
     r.stateChangedMs = h.clock.now();
+    this.table.changed(r);
     this.table.touched();
     this.changed(left ? 'left' : 'down', r, prev);
   }
@@ -210,6 +215,7 @@ export class MemberStates {
 
   private refute(incarnation: number): void {
     this.self.incarnation = Math.max(this.self.incarnation, incarnation) + 1;
+    this.table.changed(this.self);
     this.h.counters.refutations++;
     // Lifeguard: being suspected while alive hints that this node is slow to answer.
     this.h.awareness.apply(1);

@@ -1,6 +1,7 @@
 import type { Rng } from '../runtime/rng.js';
 import { randomInt } from '../runtime/rng.js';
 import type { ActorId } from '../store/types.js';
+import { MemberDigest } from './digest.js';
 import type { Meta } from './messages.js';
 import type { MemberInfo, MemberState } from './messaging.js';
 
@@ -15,6 +16,11 @@ export interface MemberRecord {
   stateChangedMs: number;
   /** Smoothed RTT from direct probe acks, ms. */
   srttMs: number | undefined;
+  /**
+   * Owned by the table's {@link MemberDigest}: what it counted for this record. Set it to
+   * undefined when creating a record, so that the field is allocated with the object.
+   */
+  digestKey?: number | undefined;
 }
 
 /** Snapshot of a record for the public API. */
@@ -30,6 +36,8 @@ export class MemberTable {
   private readonly byId = new Map<ActorId, MemberRecord>();
   private liveCache: MemberRecord[] | undefined;
   private deadCache: MemberRecord[] | undefined;
+  /** Bucket digests of every record, kept up to date by add, delete and {@link changed}. */
+  readonly digest = new MemberDigest();
 
   /** @param self this node's id (excluded from the live and dead lists). */
   constructor(readonly self: ActorId) {}
@@ -46,14 +54,24 @@ export class MemberTable {
 
   /** Adds a record (caller checks bounds). */
   add(r: MemberRecord): void {
+    const old = this.byId.get(r.actorId);
+    if (old) this.digest.remove(old);
     this.byId.set(r.actorId, r);
+    this.digest.add(r);
     this.touched();
   }
 
   /** Removes a record. */
   delete(id: ActorId): void {
+    const r = this.byId.get(id);
+    if (r) this.digest.remove(r);
     this.byId.delete(id);
     this.touched();
+  }
+
+  /** Must be called after changing a record's `incarnation` or `state` (updates the digest, O(1)). */
+  changed(r: MemberRecord): void {
+    this.digest.update(r);
   }
 
   /** Must be called after changing a record's `state`. */

@@ -1,6 +1,7 @@
 import type { ActorId } from '../store/types.js';
 import { packValue, unpackValue } from '../transport/wire-codec.js';
 import { actorIdToBytes, bytesToActorId } from './actor-id.js';
+import { MAX_DIGEST_BUCKET_BITS } from './digest.js';
 import type { MemberState } from './messaging.js';
 
 /**
@@ -33,6 +34,17 @@ export const MessageCode = {
   UserBroadcast: 10,
   /** `[11, payload]` user message for the receiving member only. */
   UserDirect: 11,
+  /**
+   * `[12, session, bucketBits, first, digests]` bucket digests `first ..` of `2^bucketBits`;
+   * `digests` is a bin of big-endian u32s (see digest.ts).
+   */
+  Digest: 12,
+  /**
+   * `[13, session, bucketBits, reply, buckets, entries]` the sender's entries of mismatching
+   * buckets; `buckets` is a bin of big-endian u16 bucket numbers; `reply` asks for the
+   * receiver's entries of those buckets back. Entries as in push-pull.
+   */
+  DigestEntries: 13,
 } as const;
 
 /** State codes inside push-pull entries. Append-only. */
@@ -87,10 +99,29 @@ export type Message =
       readonly seq: number;
       readonly payload: Uint8Array;
     }
-  | { readonly type: 'user-direct'; readonly payload: Uint8Array };
+  | { readonly type: 'user-direct'; readonly payload: Uint8Array }
+  | {
+      readonly type: 'digest';
+      readonly session: number;
+      readonly bucketBits: number;
+      readonly first: number;
+      readonly digests: Uint32Array;
+    }
+  | {
+      readonly type: 'digest-entries';
+      readonly session: number;
+      readonly bucketBits: number;
+      readonly reply: boolean;
+      readonly buckets: readonly number[];
+      readonly entries: readonly MemberEntry[];
+    };
 
 /** Bound on entries in one push-pull message. */
 export const MAX_PUSH_PULL_ENTRIES = 512;
+/** Bound on digests in one digest message (1 KiB of bin; senders send fewer when packets are smaller). */
+export const MAX_DIGESTS_PER_MESSAGE = 256;
+/** Bound on buckets listed in one digest-entries message (every bucket). */
+export const MAX_LISTED_BUCKETS = 1 << MAX_DIGEST_BUCKET_BITS;
 /** Bound on an address string. */
 export const MAX_ADDR_CHARS = 128;
 /** Bound on metadata keys. */
@@ -133,7 +164,32 @@ function toTuple(m: Message): unknown[] {
       return [MessageCode.UserBroadcast, actorIdToBytes(m.origin), m.seq, m.payload];
     case 'user-direct':
       return [MessageCode.UserDirect, m.payload];
+    case 'digest':
+      return [MessageCode.Digest, m.session, m.bucketBits, m.first, u32sToBin(m.digests)];
+    case 'digest-entries':
+      return [
+        MessageCode.DigestEntries,
+        m.session,
+        m.bucketBits,
+        m.reply,
+        u16sToBin(m.buckets),
+        m.entries.map(entryTuple),
+      ];
   }
+}
+
+function u32sToBin(v: Uint32Array): Uint8Array {
+  const out = new Uint8Array(v.length * 4);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < v.length; i++) dv.setUint32(i * 4, v[i] as number);
+  return out;
+}
+
+function u16sToBin(v: readonly number[]): Uint8Array {
+  const out = new Uint8Array(v.length * 2);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < v.length; i++) dv.setUint16(i * 2, v[i] as number);
+  return out;
 }
 
 const isU32 = (v: unknown): v is number =>
@@ -243,7 +299,55 @@ function fromTuple(t: unknown[], maxMetaBytes: number): Message | undefined {
         : undefined;
     case MessageCode.UserDirect:
       return t.length === 2 && a instanceof Uint8Array ? { type: 'user-direct', payload: a } : undefined;
+    case MessageCode.Digest:
+      return t.length === 5 ? decodeDigest(a, b, c, d) : undefined;
+    case MessageCode.DigestEntries:
+      return t.length === 6 ? decodeDigestEntries(a, b, c, d, e, maxMetaBytes) : undefined;
     default:
       return undefined;
   }
+}
+
+const isBits = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_DIGEST_BUCKET_BITS;
+
+function decodeDigest(session: unknown, bits: unknown, first: unknown, bin: unknown): Message | undefined {
+  if (!isU32(session) || !isBits(bits) || !isU32(first) || !(bin instanceof Uint8Array)) return undefined;
+  const k = bin.length / 4;
+  if (!Number.isInteger(k) || k === 0 || k > MAX_DIGESTS_PER_MESSAGE || first + k > 1 << bits)
+    return undefined;
+  const dv = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+  const digests = new Uint32Array(k);
+  for (let i = 0; i < k; i++) digests[i] = dv.getUint32(i * 4);
+  return { type: 'digest', session, bucketBits: bits, first, digests };
+}
+
+function decodeDigestEntries(
+  session: unknown,
+  bits: unknown,
+  reply: unknown,
+  bin: unknown,
+  list: unknown,
+  maxMetaBytes: number,
+): Message | undefined {
+  if (!isU32(session) || !isBits(bits) || typeof reply !== 'boolean' || !(bin instanceof Uint8Array)) {
+    return undefined;
+  }
+  const k = bin.length / 2;
+  if (!Number.isInteger(k) || k > MAX_LISTED_BUCKETS) return undefined;
+  if (!Array.isArray(list) || list.length > MAX_PUSH_PULL_ENTRIES) return undefined;
+  const dv = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+  const buckets: number[] = [];
+  for (let i = 0; i < k; i++) {
+    const b = dv.getUint16(i * 2);
+    if (b >= 1 << bits) return undefined;
+    buckets.push(b);
+  }
+  const entries: MemberEntry[] = [];
+  for (const x of list) {
+    const entry = decodeEntry(x, maxMetaBytes);
+    if (!entry) return undefined;
+    entries.push(entry);
+  }
+  return { type: 'digest-entries', session, bucketBits: bits, reply, buckets, entries };
 }

@@ -37,6 +37,8 @@ export interface MembershipCounters {
   indirectProbes: number;
   /** Times this node refuted a suspicion or death about itself. */
   refutations: number;
+  /** Digest answers replaced by a full push-pull because the views differed in too many members. */
+  digestFullFallbacks: number;
 }
 
 /** A zeroed counters object. */
@@ -61,6 +63,7 @@ export function newCounters(): MembershipCounters {
     probeFailures: 0,
     indirectProbes: 0,
     refutations: 0,
+    digestFullFallbacks: 0,
   };
 }
 

@@ -56,4 +56,26 @@ export const messageArb: fc.Arbitrary<Message> = fc.oneof(
     payload: fc.uint8Array({ maxLength: 64 }),
   }),
   fc.record({ type: fc.constant('user-direct' as const), payload: fc.uint8Array({ maxLength: 64 }) }),
+  fc.integer({ min: 0, max: 10 }).chain((bucketBits) => {
+    const n = 1 << bucketBits;
+    return fc.integer({ min: 1, max: Math.min(256, n) }).chain((k) =>
+      fc.record({
+        type: fc.constant('digest' as const),
+        session: u32,
+        bucketBits: fc.constant(bucketBits),
+        first: fc.integer({ min: 0, max: n - k }),
+        digests: fc.array(u32, { minLength: k, maxLength: k }).map((a) => Uint32Array.from(a)),
+      }),
+    );
+  }),
+  fc.integer({ min: 0, max: 10 }).chain((bucketBits) =>
+    fc.record({
+      type: fc.constant('digest-entries' as const),
+      session: u32,
+      bucketBits: fc.constant(bucketBits),
+      reply: fc.boolean(),
+      buckets: fc.array(fc.integer({ min: 0, max: (1 << bucketBits) - 1 }), { maxLength: 40 }),
+      entries: fc.array(entryArb, { maxLength: 5 }),
+    }),
+  ),
 );

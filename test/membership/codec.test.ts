@@ -37,6 +37,8 @@ describe('membership message codec', () => {
       PushPull: 9,
       UserBroadcast: 10,
       UserDirect: 11,
+      Digest: 12,
+      DigestEntries: 13,
     });
     expect(Array.from(encodeMessage({ type: 'ack', seq: 7 }))).toEqual([0x92, 3, 7]);
   });
@@ -54,6 +56,20 @@ describe('membership message codec', () => {
       [5, id, '1.2.3.4:5', 1, { a: 1 }],
       [9, 1, 0, true, false, [[id, '1.2.3.4:5', 1, 9, {}]]],
       [10, id, 1, 'not bytes'],
+      // digest: bucketBits above 10, empty or ragged digests, a range past the bucket count,
+      // more than 256 digests.
+      [12, 1, 11, 0, new Uint8Array(4)],
+      [12, 1, 3, 0, new Uint8Array(0)],
+      [12, 1, 3, 0, new Uint8Array(6)],
+      [12, 1, 3, 7, new Uint8Array(8)],
+      [12, 1, 10, 0, new Uint8Array(4 * 257)],
+      [12, 1, 3, 0, [1, 2]],
+      // digest-entries: a bucket outside 2^bits, a ragged bucket list, too many buckets, a bad entry.
+      [13, 1, 2, true, Uint8Array.from([0, 4]), []],
+      [13, 1, 2, true, new Uint8Array(3), []],
+      [13, 1, 10, true, new Uint8Array(2 * 1025), []],
+      [13, 1, 2, false, new Uint8Array(2), [[id, '1.2.3.4:5', 1, 9, {}]]],
+      [13, 1, 2, 'yes', new Uint8Array(2), []],
     ];
     for (const t of invalid)
       expect(decodeMessage(packValue(t), 512)).toEqual({ ok: false, reason: 'invalid' });

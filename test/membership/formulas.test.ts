@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Awareness, applyAwarenessDelta, scaleTimeout } from '../../src/membership/awareness.js';
-import { pushPullIntervalMs } from '../../src/membership/push-pull.js';
+import { digestBucketBits } from '../../src/membership/digest.js';
 import {
   expectedConfirmations,
   remainingSuspicionMs,
@@ -121,17 +121,21 @@ describe('awareness (local health multiplier)', () => {
   });
 });
 
-describe('push-pull interval scaling', () => {
+describe('digest bucket count', () => {
   it.each([
-    [0, 1000],
-    [32, 1000],
-    [33, 2000],
-    [64, 2000],
-    [65, 3000],
-    [128, 3000],
-    [129, 4000],
-    [1000, 6000],
-  ])('n=%i -> %i ms for a 1 s base', (n, ms) => {
-    expect(pushPullIntervalMs(1000, n)).toBe(ms);
+    [0, 0],
+    [15, 0],
+    [16, 1],
+    [31, 1],
+    [32, 2],
+    [100, 3],
+    [600, 6],
+    [1000, 6],
+    [1024, 7],
+    [8192, 10],
+    [10_000, 10],
+    [1_000_000, 10],
+  ])('n=%i -> 2^%i buckets', (n, bits) => {
+    expect(digestBucketBits(n)).toBe(bits);
   });
 });

@@ -104,6 +104,7 @@ export function membershipProtocol(opts: MembershipAdapterOptions = {}): SimProt
             probeFailures: x.probeFailures,
             indirectProbes: x.indirectProbes,
             refutations: x.refutations,
+            digestFullFallbacks: x.digestFullFallbacks,
             droppedDecode: x.droppedDecode,
             droppedInvalid: x.droppedInvalid,
             relaysDropped: x.relaysDropped,
