@@ -235,7 +235,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         'bytes sent per node per second',
         'B/node/s',
         runs.map((r) => r.traffic.bytesPerNodePerSec).filter(measured),
-        { group: g, impl },
+        { group: g, impl, note: 'whole run: join, writes and healing' },
+      ),
+      figure(
+        'bytes sent per node per second while writing',
+        'B/node/s',
+        runs.map((r) => r.traffic.faultPhase?.bytesPerNodePerSec ?? null).filter(measured),
+        { group: g, impl, note: 'the write phase alone: the join storm left out' },
       ),
       figure('wall time of one run', 's', wallS, {
         group: g,
@@ -254,7 +260,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         : `Protocol "${u}": the real agent (store on in-memory SQLite, replication: direct or two-hop push then gossip, anti-entropy over in-memory channels, membership), every write a real SQL write replicated as a changeset.`,
     ),
     'Propagation to all nodes: virtual ms from a write until every node that was up holds it; p50 and p99 over the writes of a run that reached every node; the ratio column of p99 divides by the lower bound. Propagation to each node: the same per (write, node) pair, over every node that got the write.',
-    'Bytes per node per second: every byte the simulated network carried from a node, over node-seconds.',
+    'Bytes per node per second: every byte the simulated network carried from a node, over node-seconds; "while writing" counts only the samples of the write phase (after the warm-up, before healing).',
   );
   if (opts.quick) result.notes.push('QUICK smoke run: small clusters, short; not a real figure.');
   return result;

@@ -103,6 +103,10 @@ export function reportHtml(r: SimResults, replayCommand: string): string {
       'messages / bytes per node per second',
       `${fig(r.traffic.msgsPerNodePerSec)} / ${fig(r.traffic.bytesPerNodePerSec)}`,
     ],
+    [
+      'the same in the fault phase (join left out)',
+      `${fig(r.traffic.faultPhase?.msgsPerNodePerSec ?? null)} / ${fig(r.traffic.faultPhase?.bytesPerNodePerSec ?? null)}`,
+    ],
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>corro-sim ${esc(r.scenario.name)} seed ${r.seed}</title>

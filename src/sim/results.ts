@@ -3,7 +3,7 @@ import { MATRIX_SOURCE } from '../regions/matrix.js';
 import type { CheckResult } from './checkers/index.js';
 import type { Cluster } from './cluster.js';
 import type { Observer } from './observer.js';
-import type { Sampler } from './sampler.js';
+import type { Sample, Sampler } from './sampler.js';
 import type { Scenario } from './scenario.js';
 import type { SimNetwork } from './sim-network.js';
 import { cdf, round, summary } from './stats.js';
@@ -108,6 +108,12 @@ export interface SimResults {
     /** null when no node was up at a sample (nothing measured). */
     msgsPerNodePerSec: number | null;
     bytesPerNodePerSec: number | null;
+    /**
+     * The same over the fault phase only (samples taken after the warm-up and before healing,
+     * weighted by live nodes x interval): the cluster's running cost with the join left out.
+     * null when no sample fell in the phase.
+     */
+    faultPhase: { msgsPerNodePerSec: number; bytesPerNodePerSec: number } | null;
     maxBytesPerNodePerSec: number;
     totals: Record<string, number>;
   };
@@ -225,6 +231,7 @@ export function buildResults(d: RunData): SimResults {
       msgsPerNodePerSec: sampler.nodeSeconds > 0 ? round((totals.sent ?? 0) / sampler.nodeSeconds) : null,
       bytesPerNodePerSec:
         sampler.nodeSeconds > 0 ? round((totals.sentBytes ?? 0) / sampler.nodeSeconds) : null,
+      faultPhase: phaseTraffic(sampler.samples, d.faultStartMs, d.faultEndMs),
       maxBytesPerNodePerSec: round(maxNodeBytes),
       totals,
     },
@@ -235,6 +242,27 @@ export function buildResults(d: RunData): SimResults {
       return row;
     }),
   };
+}
+
+function phaseTraffic(
+  samples: readonly Sample[],
+  fromMs: number,
+  toMs: number,
+): SimResults['traffic']['faultPhase'] {
+  let nodeSeconds = 0;
+  let msgs = 0;
+  let bytes = 0;
+  let prevT = 0;
+  for (const s of samples) {
+    const dt = (s.t - prevT) / 1000;
+    prevT = s.t;
+    if (s.t <= fromMs || s.t > toMs) continue;
+    nodeSeconds += s.liveNodes * dt;
+    msgs += s.msgsPerNodePerSec * s.liveNodes * dt;
+    bytes += s.bytesPerNodePerSec * s.liveNodes * dt;
+  }
+  if (nodeSeconds <= 0) return null;
+  return { msgsPerNodePerSec: round(msgs / nodeSeconds), bytesPerNodePerSec: round(bytes / nodeSeconds) };
 }
 
 function heldOverTime(perWrite: { targets: number[] }[], maxMs: number): [number, number][] {

@@ -32,6 +32,10 @@ export function summaryTable(r: SimResults): string {
       'msgs / bytes per node per s',
       `${fig(r.traffic.msgsPerNodePerSec)} / ${fig(r.traffic.bytesPerNodePerSec)}`,
     ],
+    [
+      '  in the fault phase (join left out)',
+      `${fig(r.traffic.faultPhase?.msgsPerNodePerSec ?? null)} / ${fig(r.traffic.faultPhase?.bytesPerNodePerSec ?? null)}`,
+    ],
     ['max queue fill (size/bound)', `${Math.max(0, ...r.series.map((s) => s.maxQueueFill ?? 0))}`],
     [
       'network drops lost/part/queue/buffer',
