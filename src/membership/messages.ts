@@ -2,6 +2,7 @@ import type { ActorId } from '../store/types.js';
 import { packValue, unpackValue } from '../transport/wire-codec.js';
 import { actorIdToBytes, bytesToActorId } from './actor-id.js';
 import type { MemberState } from './messaging.js';
+import { cachedNews, newsKey, rememberNews } from './news-cache.js';
 
 /**
  * The membership wire messages: a discriminated union, each encoded as a msgpack array
@@ -175,12 +176,18 @@ function decodeEntry(v: unknown, maxMetaBytes: number): MemberEntry | undefined 
 
 /**
  * Decodes and validates one message. Never throws: malformed input gives `'decode'`, well-formed
- * msgpack that breaks a rule gives `'invalid'`.
+ * msgpack that breaks a rule gives `'invalid'`. Valid member news is served from the
+ * process-wide {@link cachedNews} cache when the same bytes were decoded before.
  */
 export function decodeMessage(
   bytes: Uint8Array,
   maxMetaBytes: number,
 ): { ok: true; message: Message } | { ok: false; reason: 'decode' | 'invalid' } {
+  const key = newsKey(bytes);
+  if (key !== undefined) {
+    const hit = cachedNews(key, maxMetaBytes);
+    if (hit !== undefined) return { ok: true, message: hit };
+  }
   let v: unknown;
   try {
     v = unpackValue(bytes);
@@ -189,7 +196,9 @@ export function decodeMessage(
   }
   if (!Array.isArray(v) || v.length === 0) return { ok: false, reason: 'decode' };
   const m = fromTuple(v as unknown[], maxMetaBytes);
-  return m ? { ok: true, message: m } : { ok: false, reason: 'invalid' };
+  if (!m) return { ok: false, reason: 'invalid' };
+  if (key !== undefined) rememberNews(key, maxMetaBytes, m);
+  return { ok: true, message: m };
 }
 
 function fromTuple(t: unknown[], maxMetaBytes: number): Message | undefined {
