@@ -9,10 +9,11 @@ import {
   messageCostBytes,
   strHeaderBytes,
 } from '../transport/wire-codec.js';
-import { actorIdToBytes, bytesToActorId } from './actor-id.js';
+import { actorIdToBytes } from './actor-id.js';
 import { Awareness } from './awareness.js';
 import type { MembershipConfig } from './config.js';
 import type { CoreEffects } from './core-types.js';
+import { internActorId } from './intern.js';
 import { MemberStates } from './member-states.js';
 import { type MemberRecord, MemberTable, pickRandom, toInfo } from './member-table.js';
 import { decodeMessage, encodeMessage, type MemberEntry, type Message, type Meta } from './messages.js';
@@ -239,7 +240,7 @@ export class MembershipCore {
       else c.droppedDecode++;
       return;
     }
-    const sender = bytesToActorId(env.envelope.sender);
+    const sender = internActorId(env.envelope.sender);
     // Our own packets (a bootstrap address that is ourselves) and empty packets are never sent
     // by a correct peer.
     if (sender === this.o.actorId || env.envelope.messages.length === 0) {

@@ -1,3 +1,5 @@
+import type { ActorId } from '../store/types.js';
+import { bytesToActorId } from './actor-id.js';
 import type { Meta } from './messages.js';
 
 /**
@@ -13,6 +15,12 @@ export const MAX_INTERNED = 262_144;
 
 const strings = new Map<string, string>();
 const metas = new Map<string, Meta>();
+const idsByBytes = new Map<string, ActorId>();
+
+// Node's native latin1 decoding accepts any Uint8Array: a 16-character key of an id's bytes,
+// cheaper to build and hash than the 32-character hex id itself.
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (s: number, e: number) => string })
+  .latin1Slice;
 
 /** The canonical copy of `s`. */
 export function internString<T extends string>(s: T): T {
@@ -34,4 +42,19 @@ export function internMeta(meta: Meta): Meta {
   if (metas.size >= MAX_INTERNED) metas.clear();
   metas.set(id, meta);
   return meta;
+}
+
+/**
+ * The canonical actor id of 16 id bytes. Why: every decoded message names members by their
+ * bytes; a fresh hex string per decode cost its building and, at every member-table lookup, its
+ * hashing and a full comparison. The canonical string is built once and keeps its hash.
+ */
+export function internActorId(bytes: Uint8Array): ActorId {
+  const key = latin1Slice.call(bytes, 0, bytes.length);
+  const hit = idsByBytes.get(key);
+  if (hit !== undefined) return hit;
+  if (idsByBytes.size >= MAX_INTERNED) idsByBytes.clear();
+  const id = internString(bytesToActorId(bytes));
+  idsByBytes.set(key, id);
+  return id;
 }

@@ -1,6 +1,7 @@
 import type { ActorId } from '../store/types.js';
 import { packValue, unpackValue } from '../transport/wire-codec.js';
-import { actorIdToBytes, bytesToActorId } from './actor-id.js';
+import { actorIdToBytes } from './actor-id.js';
+import { internActorId } from './intern.js';
 import type { MemberState } from './messaging.js';
 import { cachedNews, newsKey, rememberNews } from './news-cache.js';
 
@@ -171,7 +172,7 @@ function decodeEntry(v: unknown, maxMetaBytes: number): MemberEntry | undefined 
   const state = STATE_BY_CODE[sc];
   const m = validMeta(meta, maxMetaBytes);
   if (!state || !m) return undefined;
-  return { id: bytesToActorId(id), addr, incarnation: inc, state, meta: m };
+  return { id: internActorId(id), addr, incarnation: inc, state, meta: m };
 }
 
 /**
@@ -206,11 +207,11 @@ function fromTuple(t: unknown[], maxMetaBytes: number): Message | undefined {
   switch (code) {
     case MessageCode.Ping:
       return t.length === 3 && isU32(a) && isId(b)
-        ? { type: 'ping', seq: a, target: bytesToActorId(b) }
+        ? { type: 'ping', seq: a, target: internActorId(b) }
         : undefined;
     case MessageCode.PingReq:
       return t.length === 5 && isU32(a) && isId(b) && isAddr(c) && typeof d === 'boolean'
-        ? { type: 'ping-req', seq: a, target: bytesToActorId(b), targetAddr: c, nack: d }
+        ? { type: 'ping-req', seq: a, target: internActorId(b), targetAddr: c, nack: d }
         : undefined;
     case MessageCode.Ack:
       return t.length === 2 && isU32(a) ? { type: 'ack', seq: a } : undefined;
@@ -219,20 +220,20 @@ function fromTuple(t: unknown[], maxMetaBytes: number): Message | undefined {
     case MessageCode.Alive: {
       if (t.length !== 5 || !isId(a) || !isAddr(b) || !isU32(c)) return undefined;
       const meta = validMeta(d, maxMetaBytes);
-      return meta ? { type: 'alive', id: bytesToActorId(a), addr: b, incarnation: c, meta } : undefined;
+      return meta ? { type: 'alive', id: internActorId(a), addr: b, incarnation: c, meta } : undefined;
     }
     case MessageCode.Suspect:
     case MessageCode.Dead:
       if (t.length !== 4 || !isId(a) || !isU32(b) || !isId(c)) return undefined;
       return {
         type: code === MessageCode.Suspect ? 'suspect' : 'dead',
-        id: bytesToActorId(a),
+        id: internActorId(a),
         incarnation: b,
-        from: bytesToActorId(c),
+        from: internActorId(c),
       };
     case MessageCode.Left:
       return t.length === 3 && isId(a) && isU32(b)
-        ? { type: 'left', id: bytesToActorId(a), incarnation: b }
+        ? { type: 'left', id: internActorId(a), incarnation: b }
         : undefined;
     case MessageCode.PushPull: {
       if (t.length !== 6 || !isU32(a) || !isU32(b) || typeof c !== 'boolean' || typeof d !== 'boolean')
@@ -248,7 +249,7 @@ function fromTuple(t: unknown[], maxMetaBytes: number): Message | undefined {
     }
     case MessageCode.UserBroadcast:
       return t.length === 4 && isId(a) && isU32(b) && c instanceof Uint8Array
-        ? { type: 'user-broadcast', origin: bytesToActorId(a), seq: b, payload: c }
+        ? { type: 'user-broadcast', origin: internActorId(a), seq: b, payload: c }
         : undefined;
     case MessageCode.UserDirect:
       return t.length === 2 && a instanceof Uint8Array ? { type: 'user-direct', payload: a } : undefined;
