@@ -1,10 +1,10 @@
 import type { Clock } from '../runtime/clock.js';
 import type { Rng } from '../runtime/rng.js';
 import type { ActorId } from '../store/types.js';
+import { EnvelopeWriter } from '../transport/envelope-writer.js';
 import type { Sealer } from '../transport/seal.js';
 import {
   decodeEnvelope,
-  encodeEnvelope,
   envelopeOverheadBytes,
   messageCostBytes,
   strHeaderBytes,
@@ -64,7 +64,7 @@ export class MembershipCore {
   readonly maxPayloadBytes: number;
   private readonly cfg: MembershipConfig;
   private readonly self: MemberRecord;
-  private readonly selfBytes: Uint8Array;
+  private readonly envelope: EnvelopeWriter;
   private readonly bodyBudget: number;
   private readonly memberQueue: TransmitQueue;
   private readonly userQueue: TransmitQueue;
@@ -90,7 +90,7 @@ export class MembershipCore {
     this.cfg = cfg;
     this.table = new MemberTable(o.actorId);
     this.awareness = new Awareness(cfg.awarenessMaxMultiplier);
-    this.selfBytes = actorIdToBytes(o.actorId);
+    this.envelope = new EnvelopeWriter(o.clusterName, actorIdToBytes(o.actorId));
     const clusterBytes = Buffer.byteLength(o.clusterName, 'utf8');
     this.bodyBudget = cfg.maxPacketBytes - o.sealer.overheadBytes - envelopeOverheadBytes(clusterBytes);
     this.maxPayloadBytes = this.bodyBudget - USER_FRAMING_BYTES;
@@ -457,7 +457,7 @@ export class MembershipCore {
       }
     }
     if (msgs.length === 0) return;
-    const packet = this.o.sealer.seal(encodeEnvelope(this.o.clusterName, this.selfBytes, msgs));
+    const packet = this.o.sealer.seal(this.envelope.encode(msgs));
     this.counters.packetsOut++;
     this.counters.bytesOut += packet.length;
     this.counters.messagesOut += msgs.length;
