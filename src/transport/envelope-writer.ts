@@ -1,6 +1,13 @@
 import { binHeaderBytes, encodeEnvelope } from './wire-codec.js';
 
 /**
+ * One buffer for every body of every writer in the process: a fresh buffer per packet was an
+ * off-heap allocation each, and the caller (the sealer) copies the body at once. JavaScript
+ * runs one writer at a time, so sharing is safe. Grows to the largest body written.
+ */
+let scratch = new Uint8Array(2048);
+
+/**
  * Writes the packet bodies of one sender in one cluster: the exact bytes of
  * {@link encodeEnvelope}, without msgpackr. Why: a body is a constant prefix (version, cluster,
  * sender) and an array of already-encoded messages, and msgpackr's generic walk over that array
@@ -18,12 +25,16 @@ export class EnvelopeWriter {
     this.prefix = Uint8Array.prototype.slice.call(empty, 0, empty.length - 1);
   }
 
-  /** The body carrying `messages`, byte for byte what `encodeEnvelope` gives. */
+  /**
+   * The body carrying `messages`, byte for byte what `encodeEnvelope` gives. The result is a
+   * view of a buffer that the next call of any writer reuses: copy it (as sealing does) first.
+   */
   encode(messages: readonly Uint8Array[]): Uint8Array {
     const n = messages.length;
     let size = this.prefix.length + arrayHeaderBytes(n);
     for (const m of messages) size += binHeaderBytes(m.length) + m.length;
-    const out = new Uint8Array(size);
+    if (size > scratch.length) scratch = new Uint8Array(Math.max(size, 2 * scratch.length));
+    const out = scratch;
     out.set(this.prefix, 0);
     let p = this.prefix.length;
     // msgpack array header (fixarray, array 16, array 32), as msgpackr writes it.
@@ -53,7 +64,7 @@ export class EnvelopeWriter {
       out.set(m, p);
       p += len;
     }
-    return out;
+    return out.subarray(0, size);
   }
 }
 
