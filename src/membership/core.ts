@@ -1,6 +1,7 @@
 import type { Clock } from '../runtime/clock.js';
 import type { Rng } from '../runtime/rng.js';
 import type { ActorId } from '../store/types.js';
+import { EnvelopeReader } from '../transport/envelope-reader.js';
 import { EnvelopeWriter } from '../transport/envelope-writer.js';
 import type { Sealer } from '../transport/seal.js';
 import {
@@ -16,7 +17,7 @@ import type { CoreEffects } from './core-types.js';
 import { internActorId } from './intern.js';
 import { MemberStates } from './member-states.js';
 import { type MemberRecord, MemberTable, pickRandom, toInfo } from './member-table.js';
-import { decodeMessage, encodeMessage, type MemberEntry, type Message, type Meta } from './messages.js';
+import { decodeMessageIn, encodeMessage, type MemberEntry, type Message, type Meta } from './messages.js';
 import type { MemberInfo } from './messaging.js';
 import { type MembershipCounters, newCounters } from './metrics.js';
 import { Prober } from './prober.js';
@@ -65,6 +66,7 @@ export class MembershipCore {
   private readonly cfg: MembershipConfig;
   private readonly self: MemberRecord;
   private readonly envelope: EnvelopeWriter;
+  private readonly envelopeReader: EnvelopeReader;
   private readonly bodyBudget: number;
   private readonly memberQueue: TransmitQueue;
   private readonly userQueue: TransmitQueue;
@@ -91,6 +93,7 @@ export class MembershipCore {
     this.table = new MemberTable(o.actorId);
     this.awareness = new Awareness(cfg.awarenessMaxMultiplier);
     this.envelope = new EnvelopeWriter(o.clusterName, actorIdToBytes(o.actorId));
+    this.envelopeReader = new EnvelopeReader(o.clusterName);
     const clusterBytes = Buffer.byteLength(o.clusterName, 'utf8');
     this.bodyBudget = cfg.maxPacketBytes - o.sealer.overheadBytes - envelopeOverheadBytes(clusterBytes);
     this.maxPayloadBytes = this.bodyBudget - USER_FRAMING_BYTES;
@@ -234,29 +237,49 @@ export class MembershipCore {
       c.droppedAuth++;
       return;
     }
-    const env = decodeEnvelope(opened.body, this.o.clusterName);
+    const body = opened.body;
+    const spans = this.envelopeReader.read(body);
+    if (spans) {
+      // The canonical form (every packet this code writes): messages as spans of the body.
+      const sender = internActorId(body, spans[0] as number);
+      if (!this.acceptSender(sender, (spans.length - 1) / 2)) return;
+      for (let i = 1; i < spans.length; i += 2)
+        this.onMessage(body, spans[i] as number, spans[i + 1] as number, from, sender);
+      return;
+    }
+    const env = decodeEnvelope(body, this.o.clusterName);
     if (!env.ok) {
       if (env.reason === 'cluster') c.droppedWrongCluster++;
       else c.droppedDecode++;
       return;
     }
     const sender = internActorId(env.envelope.sender);
-    // Our own packets (a bootstrap address that is ourselves) and empty packets are never sent
-    // by a correct peer.
-    if (sender === this.o.actorId || env.envelope.messages.length === 0) {
-      c.droppedInvalid++;
+    if (!this.acceptSender(sender, env.envelope.messages.length)) return;
+    for (const raw of env.envelope.messages) this.onMessage(raw, 0, raw.length, from, sender);
+  }
+
+  /**
+   * Whether a packet from `sender` with `count` messages is worth reading. Our own packets (a
+   * bootstrap address that is ourselves) and empty packets are never sent by a correct peer.
+   */
+  private acceptSender(sender: ActorId, count: number): boolean {
+    if (sender === this.o.actorId || count === 0) {
+      this.counters.droppedInvalid++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Decodes, counts and dispatches the message `buf[start, end)`. */
+  private onMessage(buf: Uint8Array, start: number, end: number, from: string, sender: ActorId): void {
+    const d = decodeMessageIn(buf, start, end, this.cfg.maxMetaBytes);
+    if (!d.ok) {
+      if (d.reason === 'decode') this.counters.droppedDecode++;
+      else this.counters.droppedInvalid++;
       return;
     }
-    for (const raw of env.envelope.messages) {
-      const d = decodeMessage(raw, this.cfg.maxMetaBytes);
-      if (!d.ok) {
-        if (d.reason === 'decode') c.droppedDecode++;
-        else c.droppedInvalid++;
-        continue;
-      }
-      c.messagesIn++;
-      this.dispatch(d.message, raw, from, sender);
-    }
+    this.counters.messagesIn++;
+    this.dispatch(d.message, buf, start, end, from, sender);
   }
 
   /** Handles a timer handed back by the driver. Stale timers are ignored. */
@@ -294,7 +317,15 @@ export class MembershipCore {
     }
   }
 
-  private dispatch(m: Message, raw: Uint8Array, from: string, sender: ActorId): void {
+  /** `buf[start, end)` are the message's bytes (relayed as they are, for user broadcasts). */
+  private dispatch(
+    m: Message,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    from: string,
+    sender: ActorId,
+  ): void {
     switch (m.type) {
       case 'ping':
         if (m.target !== this.o.actorId) {
@@ -331,7 +362,7 @@ export class MembershipCore {
         if (m.reply && m.chunk === 0 && !this.leaving) this.sendPushPull(from, false, false, m.session);
         return;
       case 'user-broadcast':
-        this.onUserBroadcast(m.origin, m.seq, m.payload, raw);
+        this.onUserBroadcast(m.origin, m.seq, m.payload, buf.subarray(start, end));
         return;
       case 'user-direct':
         this.fx.notify({ type: 'message', from: sender, payload: m.payload });

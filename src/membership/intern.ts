@@ -45,16 +45,16 @@ export function internMeta(meta: Meta): Meta {
 }
 
 /**
- * The canonical actor id of 16 id bytes. Why: every decoded message names members by their
+ * The canonical actor id of the 16 id bytes at `start` of `bytes`. Why: every decoded message names members by their
  * bytes; a fresh hex string per decode cost its building and, at every member-table lookup, its
  * hashing and a full comparison. The canonical string is built once and keeps its hash.
  */
-export function internActorId(bytes: Uint8Array): ActorId {
-  const key = latin1Slice.call(bytes, 0, bytes.length);
+export function internActorId(bytes: Uint8Array, start = 0): ActorId {
+  const key = latin1Slice.call(bytes, start, start + 16);
   const hit = idsByBytes.get(key);
   if (hit !== undefined) return hit;
   if (idsByBytes.size >= MAX_INTERNED) idsByBytes.clear();
-  const id = internString(bytesToActorId(bytes));
+  const id = internString(bytesToActorId(bytes.subarray(start, start + 16)));
   idsByBytes.set(key, id);
   return id;
 }

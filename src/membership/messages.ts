@@ -175,23 +175,36 @@ function decodeEntry(v: unknown, maxMetaBytes: number): MemberEntry | undefined 
   return { id: internActorId(id), addr, incarnation: inc, state, meta: m };
 }
 
+/** Result of decoding one message. */
+export type DecodeResult = { ok: true; message: Message } | { ok: false; reason: 'decode' | 'invalid' };
+
 /**
  * Decodes and validates one message. Never throws: malformed input gives `'decode'`, well-formed
  * msgpack that breaks a rule gives `'invalid'`. Valid member news is served from the
  * process-wide {@link cachedNews} cache when the same bytes were decoded before.
  */
-export function decodeMessage(
-  bytes: Uint8Array,
+export function decodeMessage(bytes: Uint8Array, maxMetaBytes: number): DecodeResult {
+  return decodeMessageIn(bytes, 0, bytes.length, maxMetaBytes);
+}
+
+/**
+ * {@link decodeMessage} of the bytes `buf[start, end)`. Member news found in the cache is
+ * returned without building a view of those bytes (received packets carry mostly such news).
+ */
+export function decodeMessageIn(
+  buf: Uint8Array,
+  start: number,
+  end: number,
   maxMetaBytes: number,
-): { ok: true; message: Message } | { ok: false; reason: 'decode' | 'invalid' } {
-  const key = newsKey(bytes);
+): DecodeResult {
+  const key = newsKey(buf, start, end);
   if (key !== undefined) {
     const hit = cachedNews(key, maxMetaBytes);
     if (hit !== undefined) return { ok: true, message: hit };
   }
   let v: unknown;
   try {
-    v = unpackValue(bytes);
+    v = unpackValue(start === 0 && end === buf.length ? buf : buf.subarray(start, end));
   } catch {
     return { ok: false, reason: 'decode' };
   }

@@ -36,14 +36,18 @@ const entries = new Map<string, Entry>();
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (s: number, e: number) => string })
   .latin1Slice;
 
-/** The cache key of `bytes`, or undefined when they are not cacheable member news. */
-export function newsKey(bytes: Uint8Array): string | undefined {
+/**
+ * The cache key of `buf[start, end)` (the encoded message), or undefined when those bytes are
+ * not cacheable member news.
+ */
+export function newsKey(buf: Uint8Array, start = 0, end = buf.length): string | undefined {
   // Member news is a msgpack fixarray whose first element is the type code 5 to 8 (see
   // MessageCode); nothing else is worth caching (probe sequence numbers never repeat).
-  if (bytes.length > MAX_CACHED_NEWS_BYTES || bytes.length < 2) return undefined;
-  const code = bytes[1] as number;
-  if ((bytes[0] as number) >> 4 !== 0x9 || code < 5 || code > 8) return undefined;
-  return latin1Slice.call(bytes, 0, bytes.length);
+  const len = end - start;
+  if (len > MAX_CACHED_NEWS_BYTES || len < 2) return undefined;
+  const code = buf[start + 1] as number;
+  if ((buf[start] as number) >> 4 !== 0x9 || code < 5 || code > 8) return undefined;
+  return latin1Slice.call(buf, start, end);
 }
 
 /** The cached decode of the bytes with `key`, validated against `maxMetaBytes`. */
