@@ -1,5 +1,5 @@
 import type { ActorId } from '../store/types.js';
-import { bytesToActorId } from './actor-id.js';
+import { actorIdToBytes, bytesToActorId } from './actor-id.js';
 import type { Meta } from './messages.js';
 
 /**
@@ -16,6 +16,7 @@ export const MAX_INTERNED = 262_144;
 const strings = new Map<string, string>();
 const metas = new Map<string, Meta>();
 const idsByBytes = new Map<string, ActorId>();
+const bytesById = new Map<ActorId, Uint8Array>();
 
 // Node's native latin1 decoding accepts any Uint8Array: a 16-character key of an id's bytes,
 // cheaper to build and hash than the 32-character hex id itself.
@@ -57,4 +58,17 @@ export function internActorId(bytes: Uint8Array, start = 0): ActorId {
   const id = internString(bytesToActorId(bytes.subarray(start, start + 16)));
   idsByBytes.set(key, id);
   return id;
+}
+
+/**
+ * The 16 bytes of `id`, shared: callers must not modify them. Why: every encoded message names
+ * members by their bytes, and parsing the hex id again for each encode showed in profiles.
+ */
+export function actorIdBytes(id: ActorId): Uint8Array {
+  const hit = bytesById.get(id);
+  if (hit !== undefined) return hit;
+  if (bytesById.size >= MAX_INTERNED) bytesById.clear();
+  const b = actorIdToBytes(id);
+  bytesById.set(id, b);
+  return b;
 }

@@ -1,7 +1,6 @@
 import type { ActorId } from '../store/types.js';
 import { packValue, unpackValue } from '../transport/wire-codec.js';
-import { actorIdToBytes } from './actor-id.js';
-import { internActorId } from './intern.js';
+import { actorIdBytes, internActorId } from './intern.js';
 import type { MemberState } from './messaging.js';
 import { cachedNews, newsKey, rememberNews } from './news-cache.js';
 
@@ -108,31 +107,31 @@ function metaToMap(meta: Meta): Record<string, string> {
 }
 
 function entryTuple(e: MemberEntry): unknown[] {
-  return [actorIdToBytes(e.id), e.addr, e.incarnation, StateCode[e.state], metaToMap(e.meta)];
+  return [actorIdBytes(e.id), e.addr, e.incarnation, StateCode[e.state], metaToMap(e.meta)];
 }
 
 function toTuple(m: Message): unknown[] {
   switch (m.type) {
     case 'ping':
-      return [MessageCode.Ping, m.seq, actorIdToBytes(m.target)];
+      return [MessageCode.Ping, m.seq, actorIdBytes(m.target)];
     case 'ping-req':
-      return [MessageCode.PingReq, m.seq, actorIdToBytes(m.target), m.targetAddr, m.nack];
+      return [MessageCode.PingReq, m.seq, actorIdBytes(m.target), m.targetAddr, m.nack];
     case 'ack':
       return [MessageCode.Ack, m.seq];
     case 'nack':
       return [MessageCode.Nack, m.seq];
     case 'alive':
-      return [MessageCode.Alive, actorIdToBytes(m.id), m.addr, m.incarnation, metaToMap(m.meta)];
+      return [MessageCode.Alive, actorIdBytes(m.id), m.addr, m.incarnation, metaToMap(m.meta)];
     case 'suspect':
-      return [MessageCode.Suspect, actorIdToBytes(m.id), m.incarnation, actorIdToBytes(m.from)];
+      return [MessageCode.Suspect, actorIdBytes(m.id), m.incarnation, actorIdBytes(m.from)];
     case 'dead':
-      return [MessageCode.Dead, actorIdToBytes(m.id), m.incarnation, actorIdToBytes(m.from)];
+      return [MessageCode.Dead, actorIdBytes(m.id), m.incarnation, actorIdBytes(m.from)];
     case 'left':
-      return [MessageCode.Left, actorIdToBytes(m.id), m.incarnation];
+      return [MessageCode.Left, actorIdBytes(m.id), m.incarnation];
     case 'push-pull':
       return [MessageCode.PushPull, m.session, m.chunk, m.join, m.reply, m.entries.map(entryTuple)];
     case 'user-broadcast':
-      return [MessageCode.UserBroadcast, actorIdToBytes(m.origin), m.seq, m.payload];
+      return [MessageCode.UserBroadcast, actorIdBytes(m.origin), m.seq, m.payload];
     case 'user-direct':
       return [MessageCode.UserDirect, m.payload];
   }
