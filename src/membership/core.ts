@@ -217,7 +217,7 @@ export class MembershipCore {
     this.prober.cancel();
     this.self.state = 'left';
     this.self.stateChangedMs = this.o.clock.now();
-    this.table.touched();
+    this.table.touched(this.self);
     const msg = { type: 'left', id: this.o.actorId, incarnation: this.self.incarnation } as const;
     this.memberQueue.push(this.o.actorId, encodeMessage(msg));
     this.gossip();

@@ -87,7 +87,7 @@ export class MemberStates {
     if (prev !== 'alive') {
       r.state = 'alive';
       r.stateChangedMs = h.clock.now();
-      this.table.touched();
+      this.table.touched(r);
       this.changed('up', r, prev);
     } else if (metaChanged) {
       this.changed('updated', r, prev);
@@ -122,7 +122,7 @@ export class MemberStates {
     r.incarnation = incarnation;
     r.state = 'suspect';
     r.stateChangedMs = h.clock.now();
-    this.table.touched();
+    this.table.touched(r);
     const n = this.table.liveCount();
     const minMs = suspicionTimeoutMs(h.cfg.suspicionMult, n, h.cfg.probeIntervalMs);
     const k = expectedConfirmations(h.cfg.suspicionMult, n);
@@ -166,7 +166,7 @@ export class MemberStates {
     r.incarnation = incarnation;
     r.state = left ? 'left' : 'dead';
     r.stateChangedMs = h.clock.now();
-    this.table.touched();
+    this.table.touched(r);
     this.changed(left ? 'left' : 'down', r, prev);
   }
 

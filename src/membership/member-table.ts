@@ -3,6 +3,7 @@ import { randomInt } from '../runtime/rng.js';
 import type { ActorId } from '../store/types.js';
 import type { Meta } from './messages.js';
 import type { MemberInfo, MemberState } from './messaging.js';
+import { SortedById } from './sorted-by-id.js';
 
 /** One member as this node knows it. Mutable inside the core only. */
 export interface MemberRecord {
@@ -22,16 +23,31 @@ export function toInfo(r: MemberRecord): MemberInfo {
   return { actorId: r.actorId, addr: r.addr, state: r.state, incarnation: r.incarnation, meta: r.meta };
 }
 
+/** Which list of the table a record is on. */
+enum Listed {
+  None,
+  Live,
+  Dead,
+}
+
 /**
- * The member table: every known member including this node, with cached lists of the live
+ * The member table: every known member including this node, with lists of the live and dead
  * ones so picking random peers costs O(k) rather than O(n) per call.
+ *
+ * The lists are kept up to date at each change rather than rebuilt after it: during a join
+ * every node learns of every other one by one, and a rebuild of an n-member list after each
+ * of those n changes cost O(n^2) per node. Both lists stay in the table's insertion order
+ * (the order a rebuild by iteration gave), which the random picks depend on.
  */
 export class MemberTable {
   private readonly byId = new Map<ActorId, MemberRecord>();
-  private liveCache: MemberRecord[] | undefined;
-  private deadCache: MemberRecord[] | undefined;
+  /** Insertion number and list of each record. */
+  private readonly slots = new Map<MemberRecord, { readonly seq: number; listed: Listed }>();
+  private readonly live = new SortedById<MemberRecord>();
+  private readonly dead = new SortedById<MemberRecord>();
+  private nextSeq = 0;
 
-  /** @param self this node's id (excluded from the live and dead lists). */
+  /** @param self this node's id (excluded from the live list). */
   constructor(readonly self: ActorId) {}
 
   /** Number of records (any state). */
@@ -44,31 +60,46 @@ export class MemberTable {
     return this.byId.get(id);
   }
 
-  /** Adds a record (caller checks bounds). */
+  /** Adds a record (caller checks bounds). A record with the same id is replaced in its place. */
   add(r: MemberRecord): void {
+    const old = this.byId.get(r.actorId);
+    let seq = this.nextSeq++;
+    if (old) {
+      seq = (this.slots.get(old) as { seq: number }).seq;
+      this.unlist(old);
+    }
     this.byId.set(r.actorId, r);
-    this.touched();
+    this.slots.set(r, { seq, listed: Listed.None });
+    this.touched(r);
   }
 
   /** Removes a record. */
   delete(id: ActorId): void {
+    const r = this.byId.get(id);
+    if (!r) return;
+    this.unlist(r);
     this.byId.delete(id);
-    this.touched();
   }
 
   /** Must be called after changing a record's `state`. */
-  touched(): void {
-    this.liveCache = undefined;
-    this.deadCache = undefined;
+  touched(r: MemberRecord): void {
+    const slot = this.slots.get(r);
+    if (!slot) return;
+    const listed =
+      r.state === 'dead'
+        ? Listed.Dead
+        : r.actorId !== this.self && (r.state === 'alive' || r.state === 'suspect')
+          ? Listed.Live
+          : Listed.None;
+    if (listed === slot.listed) return;
+    this.listOf(slot.listed)?.remove(r, slot.seq);
+    this.listOf(listed)?.insert(r, slot.seq);
+    slot.listed = listed;
   }
 
-  /** Other members in state dead (cached until the next change). */
+  /** Other members in state dead, in insertion order. Valid until the next change. */
   deadOthers(): readonly MemberRecord[] {
-    if (!this.deadCache) {
-      this.deadCache = [];
-      for (const r of this.byId.values()) if (r.state === 'dead') this.deadCache.push(r);
-    }
-    return this.deadCache;
+    return this.dead.items;
   }
 
   /** All records. */
@@ -76,22 +107,27 @@ export class MemberTable {
     return this.byId.values();
   }
 
-  /** Other members that are alive or suspect (cached until the next change). */
+  /** Other members that are alive or suspect, in insertion order. Valid until the next change. */
   liveOthers(): readonly MemberRecord[] {
-    if (!this.liveCache) {
-      this.liveCache = [];
-      for (const r of this.byId.values()) {
-        if (r.actorId !== this.self && (r.state === 'alive' || r.state === 'suspect')) this.liveCache.push(r);
-      }
-    }
-    return this.liveCache;
+    return this.live.items;
   }
 
   /** Alive or suspect members including this node (the `n` of the formulas). */
   liveCount(): number {
     const self = this.byId.get(this.self);
     const selfLive = self && (self.state === 'alive' || self.state === 'suspect') ? 1 : 0;
-    return this.liveOthers().length + selfLive;
+    return this.live.length + selfLive;
+  }
+
+  private listOf(l: Listed): SortedById<MemberRecord> | undefined {
+    return l === Listed.Live ? this.live : l === Listed.Dead ? this.dead : undefined;
+  }
+
+  private unlist(r: MemberRecord): void {
+    const slot = this.slots.get(r);
+    if (!slot) return;
+    this.listOf(slot.listed)?.remove(r, slot.seq);
+    this.slots.delete(r);
   }
 }
 

@@ -5,7 +5,7 @@
  * about one member never queues twice.
  */
 
-import { Level } from './transmit-levels.js';
+import { SortedById } from './sorted-by-id.js';
 
 /** `retransmitMult * ceil(log10(n + 1))`: sends per broadcast in a cluster of `n` members. */
 export function retransmitLimit(retransmitMult: number, n: number): number {
@@ -28,7 +28,7 @@ interface Item {
  */
 interface Bucket {
   readonly len: number;
-  readonly levels: Level<Item>[];
+  readonly levels: SortedById<Item>[];
   count: number;
 }
 
@@ -126,7 +126,7 @@ export class TransmitQueue {
         continue;
       }
       left -= c.cost;
-      out.push(((c.bucket.levels[c.t] as Level<Item>).items[c.i] as Item).bytes);
+      out.push(((c.bucket.levels[c.t] as SortedById<Item>).items[c.i] as Item).bytes);
       c.taken++;
       if (left < 8) {
         walked.push(c);
@@ -160,7 +160,7 @@ export class TransmitQueue {
     // From the highest level down, so that a level's own taken items have left it before the
     // ones from the level below arrive.
     for (let t = last; t >= 0; t--) {
-      const lv = b.levels[t] as Level<Item>;
+      const lv = b.levels[t] as SortedById<Item>;
       const k = t === last ? rest : lv.length;
       if (k === 0) continue;
       const moved = lv.cutSuffix(k);
@@ -210,10 +210,10 @@ function advance(c: Cursor): boolean {
     return true;
   }
   let t = c.i < 0 ? c.t : c.t + 1;
-  while (t < levels.length && (levels[t] as Level<Item>).length === 0) t++;
+  while (t < levels.length && (levels[t] as SortedById<Item>).length === 0) t++;
   if (t >= levels.length) return false;
   c.t = t;
-  c.i = (levels[t] as Level<Item>).length - 1;
+  c.i = (levels[t] as SortedById<Item>).length - 1;
   return true;
 }
 
@@ -221,8 +221,8 @@ function advance(c: Cursor): boolean {
 function before(a: Cursor, b: Cursor): boolean {
   if (a.t !== b.t) return a.t < b.t;
   return (
-    ((a.bucket.levels[a.t] as Level<Item>).ids[a.i] as number) >
-    ((b.bucket.levels[b.t] as Level<Item>).ids[b.i] as number)
+    ((a.bucket.levels[a.t] as SortedById<Item>).ids[a.i] as number) >
+    ((b.bucket.levels[b.t] as SortedById<Item>).ids[b.i] as number)
   );
 }
 
@@ -256,7 +256,7 @@ function heapPop(h: Cursor[]): Cursor {
   return top;
 }
 
-function level(b: Bucket, t: number): Level<Item> {
-  while (b.levels.length <= t) b.levels.push(new Level<Item>());
-  return b.levels[t] as Level<Item>;
+function level(b: Bucket, t: number): SortedById<Item> {
+  while (b.levels.length <= t) b.levels.push(new SortedById<Item>());
+  return b.levels[t] as SortedById<Item>;
 }

@@ -1,11 +1,11 @@
 /**
- * The sorted arrays behind the transmit queue: the items of one send count, in ascending id
- * order, with their ids in a parallel array. Why the parallel array: ordering work (merges,
- * binary searches, comparing two walks) then reads one contiguous array of numbers instead of
- * every item object, and in a process running hundreds of nodes those objects are scattered
- * over the heap, one cache miss each.
+ * Items in ascending order of a numeric id, with the ids in a parallel array (the levels of the
+ * transmit queue, the live and dead lists of the member table). Why the parallel array:
+ * ordering work (merges, binary searches, comparing two walks) then reads one contiguous array
+ * of numbers instead of every item object, and in a process running hundreds of nodes those
+ * objects are scattered over the heap, one cache miss each.
  */
-export class Level<T> {
+export class SortedById<T> {
   /** The items, ascending by id. */
   readonly items: T[] = [];
   /** `ids[i]` is the id of `items[i]`. */
@@ -20,6 +20,17 @@ export class Level<T> {
   append(item: T, id: number): void {
     this.items.push(item);
     this.ids.push(id);
+  }
+
+  /** Inserts `item` under `id` (not held yet) at its place in id order. */
+  insert(item: T, id: number): void {
+    const i = this.indexOf(id);
+    if (i === this.items.length) {
+      this.append(item, id);
+      return;
+    }
+    this.items.splice(i, 0, item);
+    this.ids.splice(i, 0, id);
   }
 
   /** Removes `item` (held under `id`); false when it is not held. */
