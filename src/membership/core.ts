@@ -101,7 +101,7 @@ export class MembershipCore {
     this.memberQueue = new TransmitQueue(cfg.maxMembers + 16, Number.MAX_SAFE_INTEGER);
     this.userQueue = new TransmitQueue(cfg.maxQueuedBroadcasts, cfg.maxQueuedBroadcastBytes);
     this.seen = new SeenSet(cfg.seenBroadcastsCapacity);
-    this.self = {
+    this.self = this.table.add({
       actorId: o.actorId,
       addr: o.addr,
       incarnation: 0,
@@ -109,8 +109,7 @@ export class MembershipCore {
       meta: o.meta,
       stateChangedMs: o.clock.now(),
       srttMs: undefined,
-    };
-    this.table.add(this.self);
+    });
     const host = {
       cfg,
       clock: o.clock,

@@ -62,7 +62,7 @@ export class MemberStates {
         h.counters.droppedMemberLimit++;
         return;
       }
-      r = {
+      r = this.table.add({
         actorId: internString(id),
         addr: internString(addr),
         incarnation,
@@ -70,8 +70,7 @@ export class MemberStates {
         meta: internMeta(meta),
         stateChangedMs: h.clock.now(),
         srttMs: undefined,
-      };
-      this.table.add(r);
+      });
       h.queue.push(id, encodeMessage({ type: 'alive', id, addr, incarnation, meta }));
       this.changed('up', r, undefined);
       return;

@@ -16,7 +16,14 @@ export interface MemberRecord {
   stateChangedMs: number;
   /** Smoothed RTT from direct probe acks, ms. */
   srttMs: number | undefined;
+  /** Owned by {@link MemberTable}: insertion number, the order of its lists. */
+  tableSeq: number;
+  /** Owned by {@link MemberTable}: which of its lists holds the record. */
+  tableList: Listed;
 }
+
+/** The fields of a new record; {@link MemberTable.add} sets the rest. */
+export type NewMemberRecord = Omit<MemberRecord, 'tableSeq' | 'tableList'>;
 
 /** Snapshot of a record for the public API. */
 export function toInfo(r: MemberRecord): MemberInfo {
@@ -41,8 +48,6 @@ enum Listed {
  */
 export class MemberTable {
   private readonly byId = new Map<ActorId, MemberRecord>();
-  /** Insertion number and list of each record. */
-  private readonly slots = new Map<MemberRecord, { readonly seq: number; listed: Listed }>();
   private readonly live = new SortedById<MemberRecord>();
   private readonly dead = new SortedById<MemberRecord>();
   private nextSeq = 0;
@@ -60,17 +65,21 @@ export class MemberTable {
     return this.byId.get(id);
   }
 
-  /** Adds a record (caller checks bounds). A record with the same id is replaced in its place. */
-  add(r: MemberRecord): void {
-    const old = this.byId.get(r.actorId);
+  /**
+   * Adds a record made of `fields` (caller checks bounds) and returns it. A record with the same
+   * id is replaced in its place.
+   */
+  add(fields: NewMemberRecord): MemberRecord {
+    const old = this.byId.get(fields.actorId);
     let seq = this.nextSeq++;
     if (old) {
-      seq = (this.slots.get(old) as { seq: number }).seq;
+      seq = old.tableSeq;
       this.unlist(old);
     }
+    const r: MemberRecord = { ...fields, tableSeq: seq, tableList: Listed.None };
     this.byId.set(r.actorId, r);
-    this.slots.set(r, { seq, listed: Listed.None });
     this.touched(r);
+    return r;
   }
 
   /** Removes a record. */
@@ -83,18 +92,17 @@ export class MemberTable {
 
   /** Must be called after changing a record's `state`. */
   touched(r: MemberRecord): void {
-    const slot = this.slots.get(r);
-    if (!slot) return;
+    if (this.byId.get(r.actorId) !== r) return;
     const listed =
       r.state === 'dead'
         ? Listed.Dead
         : r.actorId !== this.self && (r.state === 'alive' || r.state === 'suspect')
           ? Listed.Live
           : Listed.None;
-    if (listed === slot.listed) return;
-    this.listOf(slot.listed)?.remove(r, slot.seq);
-    this.listOf(listed)?.insert(r, slot.seq);
-    slot.listed = listed;
+    if (listed === r.tableList) return;
+    this.listOf(r.tableList)?.remove(r, r.tableSeq);
+    this.listOf(listed)?.insert(r, r.tableSeq);
+    r.tableList = listed;
   }
 
   /** Other members in state dead, in insertion order. Valid until the next change. */
@@ -124,10 +132,8 @@ export class MemberTable {
   }
 
   private unlist(r: MemberRecord): void {
-    const slot = this.slots.get(r);
-    if (!slot) return;
-    this.listOf(slot.listed)?.remove(r, slot.seq);
-    this.slots.delete(r);
+    this.listOf(r.tableList)?.remove(r, r.tableSeq);
+    r.tableList = Listed.None;
   }
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type MemberRecord, MemberTable } from '../../src/membership/member-table.js';
+import { MemberTable, type NewMemberRecord } from '../../src/membership/member-table.js';
 import type { MemberState } from '../../src/membership/messaging.js';
 import type { ActorId } from '../../src/store/types.js';
 
@@ -8,7 +8,7 @@ const states: MemberState[] = ['alive', 'suspect', 'dead', 'left'];
 const idOf = (n: number) => n.toString(16).padStart(32, '0') as ActorId;
 const SELF = idOf(0);
 
-function record(id: ActorId, state: MemberState): MemberRecord {
+function record(id: ActorId, state: MemberState): NewMemberRecord {
   return { actorId: id, addr: 'h:1', incarnation: 0, state, meta: {}, stateChangedMs: 0, srttMs: undefined };
 }
 
