@@ -76,7 +76,20 @@ export class MemberTable {
       seq = old.tableSeq;
       this.unlist(old);
     }
-    const r: MemberRecord = { ...fields, tableSeq: seq, tableList: Listed.None };
+    // Every field named, not spread: with a spread plus added fields, V8 kept every record as a
+    // dictionary (measured at 600 nodes: twice the heap, and twice the CPU).
+    const f = fields;
+    const r: MemberRecord = {
+      actorId: f.actorId,
+      addr: f.addr,
+      incarnation: f.incarnation,
+      state: f.state,
+      meta: f.meta,
+      stateChangedMs: f.stateChangedMs,
+      srttMs: f.srttMs,
+      tableSeq: seq,
+      tableList: Listed.None,
+    };
     this.byId.set(r.actorId, r);
     this.touched(r);
     return r;
