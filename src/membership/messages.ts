@@ -199,7 +199,7 @@ export function decodeMessageIn(
   const key = newsKey(buf, start, end);
   if (key !== undefined) {
     const hit = cachedNews(key, maxMetaBytes);
-    if (hit !== undefined) return { ok: true, message: hit };
+    if (hit !== undefined) return hit;
   }
   let v: unknown;
   try {
@@ -210,8 +210,9 @@ export function decodeMessageIn(
   if (!Array.isArray(v) || v.length === 0) return { ok: false, reason: 'decode' };
   const m = fromTuple(v as unknown[], maxMetaBytes);
   if (!m) return { ok: false, reason: 'invalid' };
-  if (key !== undefined) rememberNews(key, maxMetaBytes, m);
-  return { ok: true, message: m };
+  const result = { ok: true, message: m } as const;
+  if (key !== undefined) rememberNews(key, maxMetaBytes, result);
+  return result;
 }
 
 function fromTuple(t: unknown[], maxMetaBytes: number): Message | undefined {
