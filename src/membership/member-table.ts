@@ -3,7 +3,6 @@ import { randomInt } from '../runtime/rng.js';
 import type { ActorId } from '../store/types.js';
 import type { Meta } from './messages.js';
 import type { MemberInfo, MemberState } from './messaging.js';
-import { SortedById } from './sorted-by-id.js';
 
 /** One member as this node knows it. Mutable inside the core only. */
 export interface MemberRecord {
@@ -16,26 +15,26 @@ export interface MemberRecord {
   stateChangedMs: number;
   /** Smoothed RTT from direct probe acks, ms. */
   srttMs: number | undefined;
-  /** Owned by {@link MemberTable}: insertion number, the order of its lists. */
-  tableSeq: number;
-  /** Owned by {@link MemberTable}: which of its lists holds the record. */
-  tableList: Listed;
+  /**
+   * Owned by {@link MemberTable}: `4 * insertion number + list` (the order of its lists, and
+   * which list holds the record: 0 none, 1 live, 2 dead). One number, not two fields: records
+   * are the bulk of a large cluster's memory (one per node and member).
+   */
+  tableSlot: number;
 }
 
 /** The fields of a new record; {@link MemberTable.add} sets the rest. */
-export type NewMemberRecord = Omit<MemberRecord, 'tableSeq' | 'tableList'>;
+export type NewMemberRecord = Omit<MemberRecord, 'tableSlot'>;
 
 /** Snapshot of a record for the public API. */
 export function toInfo(r: MemberRecord): MemberInfo {
   return { actorId: r.actorId, addr: r.addr, state: r.state, incarnation: r.incarnation, meta: r.meta };
 }
 
-/** Which list of the table a record is on. */
-enum Listed {
-  None,
-  Live,
-  Dead,
-}
+// Which list of the table holds a record (the low two bits of `tableSlot`).
+const NONE = 0;
+const LIVE = 1;
+const DEAD = 2;
 
 /**
  * The member table: every known member including this node, with lists of the live and dead
@@ -48,8 +47,10 @@ enum Listed {
  */
 export class MemberTable {
   private readonly byId = new Map<ActorId, MemberRecord>();
-  private readonly live = new SortedById<MemberRecord>();
-  private readonly dead = new SortedById<MemberRecord>();
+  /** Ascending `tableSlot` (so insertion order). */
+  private readonly live: MemberRecord[] = [];
+  /** Ascending `tableSlot` (so insertion order). */
+  private readonly dead: MemberRecord[] = [];
   private nextSeq = 0;
 
   /** @param self this node's id (excluded from the live list). */
@@ -73,8 +74,8 @@ export class MemberTable {
     const old = this.byId.get(fields.actorId);
     let seq = this.nextSeq++;
     if (old) {
-      seq = old.tableSeq;
-      this.unlist(old);
+      seq = Math.floor(old.tableSlot / 4);
+      this.moveTo(old, NONE);
     }
     // Every field named, not spread: with a spread plus added fields, V8 kept every record as a
     // dictionary (measured at 600 nodes: twice the heap, and twice the CPU).
@@ -87,8 +88,7 @@ export class MemberTable {
       meta: f.meta,
       stateChangedMs: f.stateChangedMs,
       srttMs: f.srttMs,
-      tableSeq: seq,
-      tableList: Listed.None,
+      tableSlot: seq * 4 + NONE,
     };
     this.byId.set(r.actorId, r);
     this.touched(r);
@@ -99,28 +99,25 @@ export class MemberTable {
   delete(id: ActorId): void {
     const r = this.byId.get(id);
     if (!r) return;
-    this.unlist(r);
+    this.moveTo(r, NONE);
     this.byId.delete(id);
   }
 
   /** Must be called after changing a record's `state`. */
   touched(r: MemberRecord): void {
     if (this.byId.get(r.actorId) !== r) return;
-    const listed =
+    const list =
       r.state === 'dead'
-        ? Listed.Dead
+        ? DEAD
         : r.actorId !== this.self && (r.state === 'alive' || r.state === 'suspect')
-          ? Listed.Live
-          : Listed.None;
-    if (listed === r.tableList) return;
-    this.listOf(r.tableList)?.remove(r, r.tableSeq);
-    this.listOf(listed)?.insert(r, r.tableSeq);
-    r.tableList = listed;
+          ? LIVE
+          : NONE;
+    this.moveTo(r, list);
   }
 
   /** Other members in state dead, in insertion order. Valid until the next change. */
   deadOthers(): readonly MemberRecord[] {
-    return this.dead.items;
+    return this.dead;
   }
 
   /** All records. */
@@ -130,7 +127,7 @@ export class MemberTable {
 
   /** Other members that are alive or suspect, in insertion order. Valid until the next change. */
   liveOthers(): readonly MemberRecord[] {
-    return this.live.items;
+    return this.live;
   }
 
   /** Alive or suspect members including this node (the `n` of the formulas). */
@@ -140,14 +137,35 @@ export class MemberTable {
     return this.live.length + selfLive;
   }
 
-  private listOf(l: Listed): SortedById<MemberRecord> | undefined {
-    return l === Listed.Live ? this.live : l === Listed.Dead ? this.dead : undefined;
+  /** Moves `r` from its list to `list` (each kept in ascending `tableSlot` order). */
+  private moveTo(r: MemberRecord, list: number): void {
+    const from = r.tableSlot % 4;
+    if (from === list) return;
+    const a = this.listOf(from);
+    if (a) {
+      const i = indexOfSlot(a, r.tableSlot);
+      if (a[i] === r) a.splice(i, 1);
+    }
+    r.tableSlot += list - from;
+    const b = this.listOf(list);
+    if (b) b.splice(indexOfSlot(b, r.tableSlot), 0, r);
   }
 
-  private unlist(r: MemberRecord): void {
-    this.listOf(r.tableList)?.remove(r, r.tableSeq);
-    r.tableList = Listed.None;
+  private listOf(list: number): MemberRecord[] | undefined {
+    return list === LIVE ? this.live : list === DEAD ? this.dead : undefined;
   }
+}
+
+/** First index of `a` (ascending slots) whose slot is >= `slot`. */
+function indexOfSlot(a: readonly MemberRecord[], slot: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as MemberRecord).tableSlot < slot) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

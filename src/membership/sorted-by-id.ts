@@ -1,6 +1,6 @@
 /**
  * Items in ascending order of a numeric id, with the ids in a parallel array (the levels of the
- * transmit queue, the live and dead lists of the member table). Why the parallel array:
+ * transmit queue). Why the parallel array:
  * ordering work (merges, binary searches, comparing two walks) then reads one contiguous array
  * of numbers instead of every item object, and in a process running hundreds of nodes those
  * objects are scattered over the heap, one cache miss each.
@@ -20,17 +20,6 @@ export class SortedById<T> {
   append(item: T, id: number): void {
     this.items.push(item);
     this.ids.push(id);
-  }
-
-  /** Inserts `item` under `id` (not held yet) at its place in id order. */
-  insert(item: T, id: number): void {
-    const i = this.indexOf(id);
-    if (i === this.items.length) {
-      this.append(item, id);
-      return;
-    }
-    this.items.splice(i, 0, item);
-    this.ids.splice(i, 0, id);
   }
 
   /** Removes `item` (held under `id`); false when it is not held. */
