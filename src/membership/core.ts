@@ -1,15 +1,16 @@
 import type { Clock } from '../runtime/clock.js';
 import type { Rng } from '../runtime/rng.js';
 import type { ActorId } from '../store/types.js';
+import { EnvelopeReader } from '../transport/envelope-reader.js';
+import { EnvelopeWriter } from '../transport/envelope-writer.js';
 import type { Sealer } from '../transport/seal.js';
 import {
   decodeEnvelope,
-  encodeEnvelope,
   envelopeOverheadBytes,
   messageCostBytes,
   strHeaderBytes,
 } from '../transport/wire-codec.js';
-import { actorIdToBytes, bytesToActorId } from './actor-id.js';
+import { actorIdToBytes } from './actor-id.js';
 import { Awareness } from './awareness.js';
 import type { MembershipConfig } from './config.js';
 import type { CoreEffects } from './core-types.js';
@@ -21,10 +22,11 @@ import {
   mismatchingBuckets,
   toEntry,
 } from './digest-exchange.js';
+import { internActorId } from './intern.js';
 import { MemberStates } from './member-states.js';
 import { type MemberRecord, MemberTable, pickRandom, toInfo } from './member-table.js';
 import {
-  decodeMessage,
+  decodeMessageIn,
   encodeMessage,
   MAX_DIGESTS_PER_MESSAGE,
   type MemberEntry,
@@ -78,7 +80,8 @@ export class MembershipCore {
   readonly maxPayloadBytes: number;
   private readonly cfg: MembershipConfig;
   private readonly self: MemberRecord;
-  private readonly selfBytes: Uint8Array;
+  private readonly envelope: EnvelopeWriter;
+  private readonly envelopeReader: EnvelopeReader;
   private readonly bodyBudget: number;
   /** Digests per digest message: {@link MAX_DIGESTS_PER_MESSAGE}, fewer if packets are smaller. */
   private readonly digestsPerMessage: number;
@@ -110,7 +113,8 @@ export class MembershipCore {
     this.cfg = cfg;
     this.table = new MemberTable(o.actorId);
     this.awareness = new Awareness(cfg.awarenessMaxMultiplier);
-    this.selfBytes = actorIdToBytes(o.actorId);
+    this.envelope = new EnvelopeWriter(o.clusterName, actorIdToBytes(o.actorId));
+    this.envelopeReader = new EnvelopeReader(o.clusterName);
     const clusterBytes = Buffer.byteLength(o.clusterName, 'utf8');
     this.bodyBudget = cfg.maxPacketBytes - o.sealer.overheadBytes - envelopeOverheadBytes(clusterBytes);
     this.maxPayloadBytes = this.bodyBudget - USER_FRAMING_BYTES;
@@ -120,7 +124,7 @@ export class MembershipCore {
     this.memberQueue = new TransmitQueue(cfg.maxMembers + 16, Number.MAX_SAFE_INTEGER);
     this.userQueue = new TransmitQueue(cfg.maxQueuedBroadcasts, cfg.maxQueuedBroadcastBytes);
     this.seen = new SeenSet(cfg.seenBroadcastsCapacity);
-    this.self = {
+    this.self = this.table.add({
       actorId: o.actorId,
       addr: o.addr,
       incarnation: 0,
@@ -128,9 +132,7 @@ export class MembershipCore {
       meta: o.meta,
       stateChangedMs: o.clock.now(),
       srttMs: undefined,
-      digestKey: undefined,
-    };
-    this.table.add(this.self);
+    });
     const host = {
       cfg,
       clock: o.clock,
@@ -227,7 +229,7 @@ export class MembershipCore {
   setMeta(meta: Meta): void {
     this.self.meta = meta;
     this.self.incarnation++;
-    this.table.changed(this.self);
+    this.table.touched(this.self);
     this.states.queueAlive();
   }
 
@@ -238,8 +240,7 @@ export class MembershipCore {
     this.prober.cancel();
     this.self.state = 'left';
     this.self.stateChangedMs = this.o.clock.now();
-    this.table.changed(this.self);
-    this.table.touched();
+    this.table.touched(this.self);
     const msg = { type: 'left', id: this.o.actorId, incarnation: this.self.incarnation } as const;
     this.memberQueue.push(this.o.actorId, encodeMessage(msg));
     this.gossip();
@@ -259,29 +260,49 @@ export class MembershipCore {
       c.droppedAuth++;
       return;
     }
-    const env = decodeEnvelope(opened.body, this.o.clusterName);
+    const body = opened.body;
+    const spans = this.envelopeReader.read(body);
+    if (spans) {
+      // The canonical form (every packet this code writes): messages as spans of the body.
+      const sender = internActorId(body, spans[0] as number);
+      if (!this.acceptSender(sender, (spans.length - 1) / 2)) return;
+      for (let i = 1; i < spans.length; i += 2)
+        this.onMessage(body, spans[i] as number, spans[i + 1] as number, from, sender);
+      return;
+    }
+    const env = decodeEnvelope(body, this.o.clusterName);
     if (!env.ok) {
       if (env.reason === 'cluster') c.droppedWrongCluster++;
       else c.droppedDecode++;
       return;
     }
-    const sender = bytesToActorId(env.envelope.sender);
-    // Our own packets (a bootstrap address that is ourselves) and empty packets are never sent
-    // by a correct peer.
-    if (sender === this.o.actorId || env.envelope.messages.length === 0) {
-      c.droppedInvalid++;
+    const sender = internActorId(env.envelope.sender);
+    if (!this.acceptSender(sender, env.envelope.messages.length)) return;
+    for (const raw of env.envelope.messages) this.onMessage(raw, 0, raw.length, from, sender);
+  }
+
+  /**
+   * Whether a packet from `sender` with `count` messages is worth reading. Our own packets (a
+   * bootstrap address that is ourselves) and empty packets are never sent by a correct peer.
+   */
+  private acceptSender(sender: ActorId, count: number): boolean {
+    if (sender === this.o.actorId || count === 0) {
+      this.counters.droppedInvalid++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Decodes, counts and dispatches the message `buf[start, end)`. */
+  private onMessage(buf: Uint8Array, start: number, end: number, from: string, sender: ActorId): void {
+    const d = decodeMessageIn(buf, start, end, this.cfg.maxMetaBytes);
+    if (!d.ok) {
+      if (d.reason === 'decode') this.counters.droppedDecode++;
+      else this.counters.droppedInvalid++;
       return;
     }
-    for (const raw of env.envelope.messages) {
-      const d = decodeMessage(raw, this.cfg.maxMetaBytes);
-      if (!d.ok) {
-        if (d.reason === 'decode') c.droppedDecode++;
-        else c.droppedInvalid++;
-        continue;
-      }
-      c.messagesIn++;
-      this.dispatch(d.message, raw, from, sender);
-    }
+    this.counters.messagesIn++;
+    this.dispatch(d.message, buf, start, end, from, sender);
   }
 
   /** Handles a timer handed back by the driver. Stale timers are ignored. */
@@ -319,7 +340,15 @@ export class MembershipCore {
     }
   }
 
-  private dispatch(m: Message, raw: Uint8Array, from: string, sender: ActorId): void {
+  /** `buf[start, end)` are the message's bytes (relayed as they are, for user broadcasts). */
+  private dispatch(
+    m: Message,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    from: string,
+    sender: ActorId,
+  ): void {
     switch (m.type) {
       case 'ping':
         if (m.target !== this.o.actorId) {
@@ -372,7 +401,7 @@ export class MembershipCore {
         }
         return;
       case 'user-broadcast':
-        this.onUserBroadcast(m.origin, m.seq, m.payload, raw);
+        this.onUserBroadcast(m.origin, m.seq, m.payload, buf.subarray(start, end));
         return;
       case 'user-direct':
         this.fx.notify({ type: 'message', from: sender, payload: m.payload });
@@ -542,7 +571,7 @@ export class MembershipCore {
       }
     }
     if (msgs.length === 0) return;
-    const packet = this.o.sealer.seal(encodeEnvelope(this.o.clusterName, this.selfBytes, msgs));
+    const packet = this.o.sealer.seal(this.envelope.encode(msgs));
     this.counters.packetsOut++;
     this.counters.bytesOut += packet.length;
     this.counters.messagesOut += msgs.length;

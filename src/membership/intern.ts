@@ -1,3 +1,5 @@
+import type { ActorId } from '../store/types.js';
+import { actorIdToBytes, bytesToActorId } from './actor-id.js';
 import type { Meta } from './messages.js';
 
 /**
@@ -13,6 +15,13 @@ export const MAX_INTERNED = 262_144;
 
 const strings = new Map<string, string>();
 const metas = new Map<string, Meta>();
+const idsByBytes = new Map<string, ActorId>();
+const bytesById = new Map<ActorId, Uint8Array>();
+
+// Node's native latin1 decoding accepts any Uint8Array: a 16-character key of an id's bytes,
+// cheaper to build and hash than the 32-character hex id itself.
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (s: number, e: number) => string })
+  .latin1Slice;
 
 /** The canonical copy of `s`. */
 export function internString<T extends string>(s: T): T {
@@ -34,4 +43,32 @@ export function internMeta(meta: Meta): Meta {
   if (metas.size >= MAX_INTERNED) metas.clear();
   metas.set(id, meta);
   return meta;
+}
+
+/**
+ * The canonical actor id of the 16 id bytes at `start` of `bytes`. Why: every decoded message names members by their
+ * bytes; a fresh hex string per decode cost its building and, at every member-table lookup, its
+ * hashing and a full comparison. The canonical string is built once and keeps its hash.
+ */
+export function internActorId(bytes: Uint8Array, start = 0): ActorId {
+  const key = latin1Slice.call(bytes, start, start + 16);
+  const hit = idsByBytes.get(key);
+  if (hit !== undefined) return hit;
+  if (idsByBytes.size >= MAX_INTERNED) idsByBytes.clear();
+  const id = internString(bytesToActorId(bytes.subarray(start, start + 16)));
+  idsByBytes.set(key, id);
+  return id;
+}
+
+/**
+ * The 16 bytes of `id`, shared: callers must not modify them. Why: every encoded message names
+ * members by their bytes, and parsing the hex id again for each encode showed in profiles.
+ */
+export function actorIdBytes(id: ActorId): Uint8Array {
+  const hit = bytesById.get(id);
+  if (hit !== undefined) return hit;
+  if (bytesById.size >= MAX_INTERNED) bytesById.clear();
+  const b = actorIdToBytes(id);
+  bytesById.set(id, b);
+  return b;
 }

@@ -62,7 +62,7 @@ export class MemberStates {
         h.counters.droppedMemberLimit++;
         return;
       }
-      r = {
+      r = this.table.add({
         actorId: internString(id),
         addr: internString(addr),
         incarnation,
@@ -70,9 +70,7 @@ export class MemberStates {
         meta: internMeta(meta),
         stateChangedMs: h.clock.now(),
         srttMs: undefined,
-        digestKey: undefined,
-      };
-      this.table.add(r);
+      });
       h.queue.push(id, encodeMessage({ type: 'alive', id, addr, incarnation, meta }));
       this.changed('up', r, undefined);
       return;
@@ -87,12 +85,11 @@ export class MemberStates {
     h.queue.push(id, encodeMessage({ type: 'alive', id, addr, incarnation, meta }));
     if (prev !== 'alive') {
       r.state = 'alive';
-      this.table.changed(r);
       r.stateChangedMs = h.clock.now();
-      this.table.touched();
+      this.table.touched(r);
       this.changed('up', r, prev);
     } else {
-      this.table.changed(r);
+      this.table.touched(r);
       if (metaChanged) this.changed('updated', r, prev);
     }
   }
@@ -125,8 +122,7 @@ export class MemberStates {
     r.incarnation = incarnation;
     r.state = 'suspect';
     r.stateChangedMs = h.clock.now();
-    this.table.changed(r);
-    this.table.touched();
+    this.table.touched(r);
     const n = this.table.liveCount();
     const minMs = suspicionTimeoutMs(h.cfg.suspicionMult, n, h.cfg.probeIntervalMs);
     const k = expectedConfirmations(h.cfg.suspicionMult, n);
@@ -170,8 +166,7 @@ export class MemberStates {
     r.incarnation = incarnation;
     r.state = left ? 'left' : 'dead';
     r.stateChangedMs = h.clock.now();
-    this.table.changed(r);
-    this.table.touched();
+    this.table.touched(r);
     this.changed(left ? 'left' : 'down', r, prev);
   }
 
@@ -215,7 +210,7 @@ export class MemberStates {
 
   private refute(incarnation: number): void {
     this.self.incarnation = Math.max(this.self.incarnation, incarnation) + 1;
-    this.table.changed(this.self);
+    this.table.touched(this.self);
     this.h.counters.refutations++;
     // Lifeguard: being suspected while alive hints that this node is slow to answer.
     this.h.awareness.apply(1);

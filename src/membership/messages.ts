@@ -1,8 +1,9 @@
 import type { ActorId } from '../store/types.js';
 import { packValue, unpackValue } from '../transport/wire-codec.js';
-import { actorIdToBytes, bytesToActorId } from './actor-id.js';
 import { MAX_DIGEST_BUCKET_BITS } from './digest.js';
+import { actorIdBytes, internActorId } from './intern.js';
 import type { MemberState } from './messaging.js';
+import { cachedNews, newsKey, rememberNews } from './news-cache.js';
 
 /**
  * The membership wire messages: a discriminated union, each encoded as a msgpack array
@@ -137,31 +138,31 @@ function metaToMap(meta: Meta): Record<string, string> {
 }
 
 function entryTuple(e: MemberEntry): unknown[] {
-  return [actorIdToBytes(e.id), e.addr, e.incarnation, StateCode[e.state], metaToMap(e.meta)];
+  return [actorIdBytes(e.id), e.addr, e.incarnation, StateCode[e.state], metaToMap(e.meta)];
 }
 
 function toTuple(m: Message): unknown[] {
   switch (m.type) {
     case 'ping':
-      return [MessageCode.Ping, m.seq, actorIdToBytes(m.target)];
+      return [MessageCode.Ping, m.seq, actorIdBytes(m.target)];
     case 'ping-req':
-      return [MessageCode.PingReq, m.seq, actorIdToBytes(m.target), m.targetAddr, m.nack];
+      return [MessageCode.PingReq, m.seq, actorIdBytes(m.target), m.targetAddr, m.nack];
     case 'ack':
       return [MessageCode.Ack, m.seq];
     case 'nack':
       return [MessageCode.Nack, m.seq];
     case 'alive':
-      return [MessageCode.Alive, actorIdToBytes(m.id), m.addr, m.incarnation, metaToMap(m.meta)];
+      return [MessageCode.Alive, actorIdBytes(m.id), m.addr, m.incarnation, metaToMap(m.meta)];
     case 'suspect':
-      return [MessageCode.Suspect, actorIdToBytes(m.id), m.incarnation, actorIdToBytes(m.from)];
+      return [MessageCode.Suspect, actorIdBytes(m.id), m.incarnation, actorIdBytes(m.from)];
     case 'dead':
-      return [MessageCode.Dead, actorIdToBytes(m.id), m.incarnation, actorIdToBytes(m.from)];
+      return [MessageCode.Dead, actorIdBytes(m.id), m.incarnation, actorIdBytes(m.from)];
     case 'left':
-      return [MessageCode.Left, actorIdToBytes(m.id), m.incarnation];
+      return [MessageCode.Left, actorIdBytes(m.id), m.incarnation];
     case 'push-pull':
       return [MessageCode.PushPull, m.session, m.chunk, m.join, m.reply, m.entries.map(entryTuple)];
     case 'user-broadcast':
-      return [MessageCode.UserBroadcast, actorIdToBytes(m.origin), m.seq, m.payload];
+      return [MessageCode.UserBroadcast, actorIdBytes(m.origin), m.seq, m.payload];
     case 'user-direct':
       return [MessageCode.UserDirect, m.payload];
     case 'digest':
@@ -226,26 +227,48 @@ function decodeEntry(v: unknown, maxMetaBytes: number): MemberEntry | undefined 
   const state = STATE_BY_CODE[sc];
   const m = validMeta(meta, maxMetaBytes);
   if (!state || !m) return undefined;
-  return { id: bytesToActorId(id), addr, incarnation: inc, state, meta: m };
+  return { id: internActorId(id), addr, incarnation: inc, state, meta: m };
 }
+
+/** Result of decoding one message. */
+export type DecodeResult = { ok: true; message: Message } | { ok: false; reason: 'decode' | 'invalid' };
 
 /**
  * Decodes and validates one message. Never throws: malformed input gives `'decode'`, well-formed
- * msgpack that breaks a rule gives `'invalid'`.
+ * msgpack that breaks a rule gives `'invalid'`. Valid member news is served from the
+ * process-wide {@link cachedNews} cache when the same bytes were decoded before.
  */
-export function decodeMessage(
-  bytes: Uint8Array,
+export function decodeMessage(bytes: Uint8Array, maxMetaBytes: number): DecodeResult {
+  return decodeMessageIn(bytes, 0, bytes.length, maxMetaBytes);
+}
+
+/**
+ * {@link decodeMessage} of the bytes `buf[start, end)`. Member news found in the cache is
+ * returned without building a view of those bytes (received packets carry mostly such news).
+ */
+export function decodeMessageIn(
+  buf: Uint8Array,
+  start: number,
+  end: number,
   maxMetaBytes: number,
-): { ok: true; message: Message } | { ok: false; reason: 'decode' | 'invalid' } {
+): DecodeResult {
+  const key = newsKey(buf, start, end);
+  if (key !== undefined) {
+    const hit = cachedNews(key, maxMetaBytes);
+    if (hit !== undefined) return hit;
+  }
   let v: unknown;
   try {
-    v = unpackValue(bytes);
+    v = unpackValue(start === 0 && end === buf.length ? buf : buf.subarray(start, end));
   } catch {
     return { ok: false, reason: 'decode' };
   }
   if (!Array.isArray(v) || v.length === 0) return { ok: false, reason: 'decode' };
   const m = fromTuple(v as unknown[], maxMetaBytes);
-  return m ? { ok: true, message: m } : { ok: false, reason: 'invalid' };
+  if (!m) return { ok: false, reason: 'invalid' };
+  const result = { ok: true, message: m } as const;
+  if (key !== undefined) rememberNews(key, maxMetaBytes, result);
+  return result;
 }
 
 function fromTuple(t: unknown[], maxMetaBytes: number): Message | undefined {
@@ -253,11 +276,11 @@ function fromTuple(t: unknown[], maxMetaBytes: number): Message | undefined {
   switch (code) {
     case MessageCode.Ping:
       return t.length === 3 && isU32(a) && isId(b)
-        ? { type: 'ping', seq: a, target: bytesToActorId(b) }
+        ? { type: 'ping', seq: a, target: internActorId(b) }
         : undefined;
     case MessageCode.PingReq:
       return t.length === 5 && isU32(a) && isId(b) && isAddr(c) && typeof d === 'boolean'
-        ? { type: 'ping-req', seq: a, target: bytesToActorId(b), targetAddr: c, nack: d }
+        ? { type: 'ping-req', seq: a, target: internActorId(b), targetAddr: c, nack: d }
         : undefined;
     case MessageCode.Ack:
       return t.length === 2 && isU32(a) ? { type: 'ack', seq: a } : undefined;
@@ -266,20 +289,20 @@ function fromTuple(t: unknown[], maxMetaBytes: number): Message | undefined {
     case MessageCode.Alive: {
       if (t.length !== 5 || !isId(a) || !isAddr(b) || !isU32(c)) return undefined;
       const meta = validMeta(d, maxMetaBytes);
-      return meta ? { type: 'alive', id: bytesToActorId(a), addr: b, incarnation: c, meta } : undefined;
+      return meta ? { type: 'alive', id: internActorId(a), addr: b, incarnation: c, meta } : undefined;
     }
     case MessageCode.Suspect:
     case MessageCode.Dead:
       if (t.length !== 4 || !isId(a) || !isU32(b) || !isId(c)) return undefined;
       return {
         type: code === MessageCode.Suspect ? 'suspect' : 'dead',
-        id: bytesToActorId(a),
+        id: internActorId(a),
         incarnation: b,
-        from: bytesToActorId(c),
+        from: internActorId(c),
       };
     case MessageCode.Left:
       return t.length === 3 && isId(a) && isU32(b)
-        ? { type: 'left', id: bytesToActorId(a), incarnation: b }
+        ? { type: 'left', id: internActorId(a), incarnation: b }
         : undefined;
     case MessageCode.PushPull: {
       if (t.length !== 6 || !isU32(a) || !isU32(b) || typeof c !== 'boolean' || typeof d !== 'boolean')
@@ -295,7 +318,7 @@ function fromTuple(t: unknown[], maxMetaBytes: number): Message | undefined {
     }
     case MessageCode.UserBroadcast:
       return t.length === 4 && isId(a) && isU32(b) && c instanceof Uint8Array
-        ? { type: 'user-broadcast', origin: bytesToActorId(a), seq: b, payload: c }
+        ? { type: 'user-broadcast', origin: internActorId(a), seq: b, payload: c }
         : undefined;
     case MessageCode.UserDirect:
       return t.length === 2 && a instanceof Uint8Array ? { type: 'user-direct', payload: a } : undefined;

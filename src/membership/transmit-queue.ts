@@ -5,6 +5,8 @@
  * about one member never queues twice.
  */
 
+import { SortedById } from './sorted-by-id.js';
+
 /** `retransmitMult * ceil(log10(n + 1))`: sends per broadcast in a cluster of `n` members. */
 export function retransmitLimit(retransmitMult: number, n: number): number {
   return retransmitMult * Math.ceil(Math.log10(n + 1));
@@ -15,6 +17,19 @@ interface Item {
   readonly bytes: Uint8Array;
   transmits: number;
   readonly id: number;
+  readonly bucket: Bucket;
+}
+
+/**
+ * The items of one byte length: `levels[t]` holds those sent `t` times, in ascending id order.
+ * All items of a bucket cost the same, so a walk of the bucket in take order (least sent first,
+ * newest first) either takes an item or stops taking from the bucket for good (the room left
+ * only shrinks): what one take removes from a bucket is a prefix of that order.
+ */
+interface Bucket {
+  readonly len: number;
+  readonly levels: SortedById<Item>[];
+  count: number;
 }
 
 /** Why {@link TransmitQueue.push} refused an item. */
@@ -24,17 +39,16 @@ export type QueueRefusal = 'full';
  * Bounds: at most `maxItems` items and `maxBytes` bytes. At the bound `push` refuses the new
  * item (returns false) instead of evicting: dropping an unsent message silently would hide loss
  * from the caller, who can retry or fall back to anti-entropy.
+ *
+ * Layout: the items are bucketed by byte length (member news has a handful of lengths), each
+ * bucket kept in take order. `take` merges the buckets that still fit, so it visits only the
+ * items it takes (plus one per bucket), instead of scanning the whole queue for a short item
+ * and re-inserting every taken item one by one into a sorted array, which were the largest
+ * costs of a 600-node join.
  */
 export class TransmitQueue {
   private readonly items = new Map<string, Item>();
-  /**
-   * The same items by send count: `levels[t]` holds the items sent `t` times, in ascending id
-   * order. `take` walks it in its order (least sent first, newest first) instead of sorting
-   * the whole queue for every packet, which was the largest single cost of a 600-node join.
-   */
-  private readonly levels: Item[][] = [];
-  /** Items per byte length, for the shortest queued item (see `take`). */
-  private readonly lengths = new Map<number, number>();
+  private readonly buckets = new Map<number, Bucket>();
   private bytes = 0;
   private nextId = 0;
 
@@ -64,13 +78,19 @@ export class TransmitQueue {
     const bytesAfter = this.bytes - (old?.bytes.length ?? 0) + bytes.length;
     if (!old && this.items.size >= this.maxItems) return false;
     if (bytesAfter > this.maxBytes) return false;
-    if (old) this.drop(old);
+    if (old) this.drop(old, true);
+    let bucket = this.buckets.get(bytes.length);
+    if (!bucket) {
+      bucket = { len: bytes.length, levels: [], count: 0 };
+      this.buckets.set(bytes.length, bucket);
+    }
     // A compact copy: an encoded message is a view into the encoder's shared buffer, and one
     // queued view would keep that whole buffer (hundreds of KiB) alive.
-    const item: Item = { key, bytes: bytes.slice(), transmits: 0, id: this.nextId++ };
+    const item: Item = { key, bytes: bytes.slice(), transmits: 0, id: this.nextId++, bucket };
     this.items.set(key, item);
-    this.level(0).push(item);
-    this.lengths.set(bytes.length, (this.lengths.get(bytes.length) ?? 0) + 1);
+    // The newest id: appending keeps level 0 in ascending id order.
+    level(bucket, 0).append(item, item.id);
+    bucket.count++;
     this.bytes = bytesAfter;
     return true;
   }
@@ -78,87 +98,165 @@ export class TransmitQueue {
   /** Removes the item with `key`, if queued. */
   remove(key: string): void {
     const old = this.items.get(key);
-    if (!old) return;
-    this.drop(old);
-    this.bytes -= old.bytes.length;
+    if (old) this.drop(old, true);
   }
 
   /**
    * Takes messages for one packet: least-sent first, newest first among equals, each fitting in
    * the remaining `budgetBytes` once `costOf(len)` is charged. Each taken item counts one send;
    * items reaching `limit` sends leave the queue. `costOf` must not decrease with the length:
-   * the walk stops once not even the shortest queued item fits.
+   * once a length does not fit, it is not tried again in this take.
    */
   take(budgetBytes: number, limit: number, costOf: (len: number) => number): Uint8Array[] {
     if (this.items.size === 0) return [];
     const out: Uint8Array[] = [];
-    const taken: Item[] = [];
     let left = budgetBytes;
-    let shortest = Number.POSITIVE_INFINITY;
-    for (const len of this.lengths.keys()) if (len < shortest) shortest = len;
-    const minCost = costOf(shortest);
-    scan: for (const level of this.levels) {
-      for (let i = level.length - 1; i >= 0; i--) {
-        if (left < minCost) break scan;
-        const it = level[i] as Item;
-        const cost = costOf(it.bytes.length);
-        if (cost > left) continue;
-        left -= cost;
-        out.push(it.bytes);
-        taken.push(it);
-        if (left < 8) break scan;
-      }
+    const heap: Cursor[] = [];
+    for (const b of this.buckets.values()) {
+      const cost = costOf(b.len);
+      if (cost > left) continue;
+      const c: Cursor = { bucket: b, cost, t: 0, i: -1, taken: 0 };
+      if (advance(c)) heapPush(heap, c);
     }
-    // Counted after the walk, so an item taken now is not met again at its next level.
-    for (const it of taken) {
-      if (it.transmits + 1 >= limit) {
-        this.drop(it);
-        this.bytes -= it.bytes.length;
+    const walked: Cursor[] = [];
+    while (heap.length > 0) {
+      const c = heapPop(heap);
+      if (c.cost > left) {
+        if (c.taken > 0) walked.push(c);
         continue;
       }
-      this.unlevel(it);
-      it.transmits++;
-      insertById(this.level(it.transmits), it);
+      left -= c.cost;
+      out.push(((c.bucket.levels[c.t] as SortedById<Item>).items[c.i] as Item).bytes);
+      c.taken++;
+      if (left < 8) {
+        walked.push(c);
+        break;
+      }
+      if (advance(c)) heapPush(heap, c);
+      else walked.push(c);
     }
+    for (const c of heap) if (c.taken > 0) walked.push(c);
+    // Counted after the walk, so an item taken now is not met again at its next level.
+    for (const c of walked) this.promote(c.bucket, c.taken, limit);
     return out;
   }
 
-  /** Takes `it` out of every index (the caller adjusts `bytes`). */
-  private drop(it: Item): void {
+  /**
+   * Counts one send for the first `n` items of `b` in take order (whole levels from level 0 up,
+   * then the newest items of one level): each moves up one level, or leaves at `limit` sends.
+   */
+  private promote(b: Bucket, n: number, limit: number): void {
+    // The levels the `n` items span, and how many come from the last one.
+    let last = 0;
+    let rest = n;
+    for (
+      let len = b.levels[0]?.length ?? 0;
+      rest > len && last < b.levels.length;
+      len = b.levels[last]?.length ?? 0
+    ) {
+      rest -= len;
+      last++;
+    }
+    // From the highest level down, so that a level's own taken items have left it before the
+    // ones from the level below arrive.
+    for (let t = last; t >= 0; t--) {
+      const lv = b.levels[t] as SortedById<Item>;
+      const k = t === last ? rest : lv.length;
+      if (k === 0) continue;
+      const moved = lv.cutSuffix(k);
+      let kept = 0;
+      for (let j = 0; j < moved.items.length; j++) {
+        const it = moved.items[j] as Item;
+        if (it.transmits + 1 >= limit) {
+          this.drop(it, false);
+          continue;
+        }
+        it.transmits++;
+        moved.items[kept] = it;
+        moved.ids[kept++] = it.id;
+      }
+      moved.items.splice(kept);
+      moved.ids.splice(kept);
+      level(b, t + 1).merge(moved.items, moved.ids);
+    }
+  }
+
+  /** Takes `it` out of the queue (out of its level too when `unlevel`). */
+  private drop(it: Item, unlevel: boolean): void {
     this.items.delete(it.key);
-    this.unlevel(it);
-    const n = (this.lengths.get(it.bytes.length) ?? 1) - 1;
-    if (n > 0) this.lengths.set(it.bytes.length, n);
-    else this.lengths.delete(it.bytes.length);
-  }
-
-  private level(t: number): Item[] {
-    while (this.levels.length <= t) this.levels.push([]);
-    return this.levels[t] as Item[];
-  }
-
-  private unlevel(it: Item): void {
-    const level = this.levels[it.transmits];
-    if (!level) return;
-    const i = indexById(level, it.id);
-    if (level[i] === it) level.splice(i, 1);
+    this.bytes -= it.bytes.length;
+    const b = it.bucket;
+    if (unlevel) {
+      b.levels[it.transmits]?.remove(it, it.id);
+    }
+    if (--b.count === 0) this.buckets.delete(b.len);
   }
 }
 
-/** First index in `level` (ascending ids) whose id is >= `id`. */
-function indexById(level: readonly Item[], id: number): number {
-  let lo = 0;
-  let hi = level.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((level[mid] as Item).id < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** A walk of one bucket in take order: the item at `levels[t][i]`, and how many were taken. */
+interface Cursor {
+  readonly bucket: Bucket;
+  readonly cost: number;
+  t: number;
+  i: number;
+  taken: number;
 }
 
-function insertById(level: Item[], it: Item): void {
-  const i = indexById(level, it.id);
-  if (i === level.length) level.push(it);
-  else level.splice(i, 0, it);
+/** Moves `c` to the next item in take order; false when the bucket has no more. */
+function advance(c: Cursor): boolean {
+  const levels = c.bucket.levels;
+  if (c.i > 0) {
+    c.i--;
+    return true;
+  }
+  let t = c.i < 0 ? c.t : c.t + 1;
+  while (t < levels.length && (levels[t] as SortedById<Item>).length === 0) t++;
+  if (t >= levels.length) return false;
+  c.t = t;
+  c.i = (levels[t] as SortedById<Item>).length - 1;
+  return true;
+}
+
+/** Whether cursor `a` comes first in take order: fewer sends, then the newer (higher id) item. */
+function before(a: Cursor, b: Cursor): boolean {
+  if (a.t !== b.t) return a.t < b.t;
+  return (
+    ((a.bucket.levels[a.t] as SortedById<Item>).ids[a.i] as number) >
+    ((b.bucket.levels[b.t] as SortedById<Item>).ids[b.i] as number)
+  );
+}
+
+function heapPush(h: Cursor[], c: Cursor): void {
+  let i = h.length;
+  h.push(c);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!before(c, h[p] as Cursor)) break;
+    h[i] = h[p] as Cursor;
+    i = p;
+  }
+  h[i] = c;
+}
+
+function heapPop(h: Cursor[]): Cursor {
+  const top = h[0] as Cursor;
+  const lastC = h.pop() as Cursor;
+  if (h.length === 0) return top;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= h.length) break;
+    const r = l + 1;
+    const m = r < h.length && before(h[r] as Cursor, h[l] as Cursor) ? r : l;
+    if (!before(h[m] as Cursor, lastC)) break;
+    h[i] = h[m] as Cursor;
+    i = m;
+  }
+  h[i] = lastC;
+  return top;
+}
+
+function level(b: Bucket, t: number): SortedById<Item> {
+  while (b.levels.length <= t) b.levels.push(new SortedById<Item>());
+  return b.levels[t] as SortedById<Item>;
 }

@@ -50,50 +50,67 @@ class ModelQueue {
   }
 }
 
-const op = fc.oneof(
-  fc.record({
-    kind: fc.constant('push' as const),
-    key: fc.integer({ min: 0, max: 12 }),
-    len: fc.integer({ min: 1, max: 60 }),
-  }),
-  fc.record({ kind: fc.constant('remove' as const), key: fc.integer({ min: 0, max: 12 }) }),
-  fc.record({
-    kind: fc.constant('take' as const),
-    budget: fc.integer({ min: 0, max: 200 }),
-    limit: fc.integer({ min: 1, max: 4 }),
-  }),
-);
+/** Operations on keys `0..keys`, messages of 1 to `maxLen` bytes and takes of up to `maxBudget`. */
+function opArb(keys: number, maxLen: number, maxBudget: number) {
+  return fc.oneof(
+    fc.record({
+      kind: fc.constant('push' as const),
+      key: fc.integer({ min: 0, max: keys }),
+      len: fc.integer({ min: 1, max: maxLen }),
+    }),
+    fc.record({ kind: fc.constant('remove' as const), key: fc.integer({ min: 0, max: keys }) }),
+    fc.record({
+      kind: fc.constant('take' as const),
+      budget: fc.integer({ min: 0, max: maxBudget }),
+      limit: fc.integer({ min: 1, max: 4 }),
+    }),
+  );
+}
+
+// Small queues with many lengths (one bucket per item), and larger ones with few lengths (as
+// member news has), where one take spans several levels of a bucket.
+const shapes = [
+  { keys: 12, maxLen: 60, maxBudget: 200, maxItems: 8, maxBytes: 400, ops: 200 },
+  { keys: 60, maxLen: 4, maxBudget: 120, maxItems: 48, maxBytes: 10_000, ops: 400 },
+  { keys: 20, maxLen: 2, maxBudget: 16, maxItems: 16, maxBytes: 10_000, ops: 300 },
+];
 
 describe('TransmitQueue', () => {
-  it('takes exactly what sorting the whole queue at every take would (least sent, then newest first)', () => {
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
-        const q = new TransmitQueue(8, 400);
-        const m = new ModelQueue(8, 400);
-        let tag = 0;
-        for (const o of ops) {
-          if (o.kind === 'push') {
-            // Distinct contents per push, so that equal bytes mean the same message.
-            const bytes = new Uint8Array(o.len + 2);
-            bytes[0] = tag & 255;
-            bytes[1] = (tag++ >> 8) & 255;
-            expect(q.push(`k${o.key}`, bytes)).toBe(m.push(`k${o.key}`, bytes));
-          } else if (o.kind === 'remove') {
-            q.remove(`k${o.key}`);
-            m.remove(`k${o.key}`);
-          } else {
-            const cost = (n: number) => n + 2;
-            const got = q.take(o.budget, o.limit, cost);
-            const want = m.take(o.budget, o.limit, cost);
-            expect(got.length).toBe(want.length);
-            // Same messages in the same order (the queue keeps compact copies of the bytes).
-            expect(got).toEqual(want);
-          }
-          expect(q.size).toBe(m.size);
-          expect(q.queuedBytes).toBe(m.queuedBytes);
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
+  it.each(shapes)(
+    'takes exactly what sorting the whole queue at every take would (least sent, then newest first) %o',
+    (shape) => {
+      fc.assert(
+        fc.property(
+          fc.array(opArb(shape.keys, shape.maxLen, shape.maxBudget), { maxLength: shape.ops, size: 'max' }),
+          (ops) => {
+            const q = new TransmitQueue(shape.maxItems, shape.maxBytes);
+            const m = new ModelQueue(shape.maxItems, shape.maxBytes);
+            let tag = 0;
+            for (const o of ops) {
+              if (o.kind === 'push') {
+                // Distinct contents per push, so that equal bytes mean the same message.
+                const bytes = new Uint8Array(o.len + 2);
+                bytes[0] = tag & 255;
+                bytes[1] = (tag++ >> 8) & 255;
+                expect(q.push(`k${o.key}`, bytes)).toBe(m.push(`k${o.key}`, bytes));
+              } else if (o.kind === 'remove') {
+                q.remove(`k${o.key}`);
+                m.remove(`k${o.key}`);
+              } else {
+                const cost = (n: number) => n + 2;
+                const got = q.take(o.budget, o.limit, cost);
+                const want = m.take(o.budget, o.limit, cost);
+                expect(got.length).toBe(want.length);
+                // Same messages in the same order (the queue keeps compact copies of the bytes).
+                expect(got).toEqual(want);
+              }
+              expect(q.size).toBe(m.size);
+              expect(q.queuedBytes).toBe(m.queuedBytes);
+            }
+          },
+        ),
+        { numRuns: 100 },
+      );
+    },
+  );
 });
