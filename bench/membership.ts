@@ -18,7 +18,9 @@ import type { Membership } from '../src/membership/membership.js';
 import { monotonicMs } from '../src/runtime/real-runtime.js';
 import { makeCluster, stateOf, type TestCluster } from '../test/membership/cluster.js';
 import { allSeeAll, NodeProcess, waitFor } from '../test/membership/processes.js';
-import { type Figure, newResult, printResult, summarize, writeResult } from './lib/result.js';
+import { writeDocs } from './lib/docs.js';
+import { DOCS_PATH, DOCS_SKELETON } from './lib/docs-skeleton.js';
+import { type Figure, newResult, printResult, RESULTS_DIR, summarize, writeResult } from './lib/result.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 // A forced GC makes heap figures meaningful; the npm script cannot pass --expose-gc.
@@ -244,6 +246,8 @@ async function main(): Promise<void> {
   result.skipped = skipped;
   printResult(result);
   console.log(`wrote ${writeResult(result)}`);
+  writeDocs(RESULTS_DIR, DOCS_PATH, DOCS_SKELETON);
+  console.log(`wrote ${DOCS_PATH}`);
 }
 
 await main();
