@@ -161,10 +161,10 @@ async function main(): Promise<number> {
     lossRate: o.loss,
     regions: o.regions,
     protocol,
-    onProgress: (t, total) => {
-      // Live heap: heapUsed after a full collection, taken at the end of the run while every
-      // node still exists (heapUsed alone counts garbage not yet collected).
-      if (t >= total) liveHeap = liveHeapBytes();
+    onProgress: (t, total, done) => {
+      // Live heap: heapUsed after a full collection, taken once at the end of the run while
+      // every node still exists (heapUsed alone counts garbage not yet collected).
+      if (done) liveHeap = liveHeapBytes();
       if (!bar) {
         // Without a terminal (a long run in the background), one line per 10 virtual s.
         const tenS = Math.floor(t / 10_000);

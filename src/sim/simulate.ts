@@ -40,7 +40,7 @@ export interface SimulateOptions {
   /** Copy every packet on send (`SimNetwork`'s `copyPackets`). Default false. */
   readonly copyPackets?: boolean;
   readonly viewObservers?: number;
-  readonly onProgress?: (elapsedMs: number, totalMs: number) => void;
+  readonly onProgress?: (elapsedMs: number, totalMs: number, done: boolean) => void;
 }
 
 /** The products of a run: results (for results.json), the page, the summary and replay line. */

@@ -40,8 +40,11 @@ export interface SimOptions {
    * {@link MAX_AUTO_WARMUP_MS} at the latest. Default 0 (the fault phase starts with the nodes; writes meet the join).
    */
   readonly warmupMs?: number | 'auto';
-  /** Called now and then with virtual ms elapsed and the planned total. */
-  readonly onProgress?: (elapsedMs: number, totalMs: number) => void;
+  /**
+   * Called now and then with virtual ms elapsed and the planned total (during an automatic
+   * warm-up the total counts the warm-up so far), and once more with `done` at the end.
+   */
+  readonly onProgress?: (elapsedMs: number, totalMs: number, done: boolean) => void;
 }
 
 const EPOCH_MS = 1_700_000_000_000;
@@ -226,6 +229,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
   const asyncTurns = opts.asyncTurns ?? 0;
   let totalPlanned = (typeof opts.warmupMs === 'number' ? opts.warmupMs : 0) + durationMs + scenario.healMs;
   let lastProgress = -1;
+  let warmingUp = opts.warmupMs === 'auto';
   const step = async (): Promise<boolean> => {
     const ran = sim.step();
     for (let i = 0; i < asyncTurns; i++) await null;
@@ -246,7 +250,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
         const tenth = Math.floor(rel() / 100);
         if (tenth !== lastProgress) {
           lastProgress = tenth;
-          opts.onProgress(rel(), totalPlanned);
+          opts.onProgress(rel(), totalPlanned + (warmingUp ? rel() : 0), false);
         }
       }
     }
@@ -262,6 +266,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
       if (rel() >= spread && sampler.converged(observer, false)) break;
     }
     totalPlanned += rel();
+    warmingUp = false;
   } else if (warmup > 0) await runUntil(warmup);
   faultStartMs = rel();
 
@@ -290,7 +295,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
     }
   }
   sampler.sample();
-  opts.onProgress?.(totalPlanned, totalPlanned);
+  opts.onProgress?.(totalPlanned, totalPlanned, true);
 
   // Checkers judge the real end state.
   refreshLive();
