@@ -36,7 +36,7 @@ export interface SimOptions {
    * Warm-up before the fault phase, in virtual ms, or `'auto'`: the nodes start and join, but
    * writes and scenario events wait until it ends (scenario event times count from its end).
    * `'auto'` ends it at the first check (every `checkIntervalMs`, once every initial node has
-   * started) at which every sampled observer's member view equals the live set, and at
+   * started) at which every live node's member view equals the live set, and at
    * {@link MAX_AUTO_WARMUP_MS} at the latest. Default 0 (the fault phase starts with the nodes; writes meet the join).
    */
   readonly warmupMs?: number | 'auto';
@@ -263,7 +263,7 @@ export async function runSimulation(opts: SimOptions): Promise<RunData> {
     // Not before every initial node has started (a half-started cluster agrees trivially).
     while (rel() < MAX_AUTO_WARMUP_MS) {
       await runUntil(Math.min(MAX_AUTO_WARMUP_MS, rel() + checkEvery));
-      if (rel() >= spread && sampler.converged(observer, false)) break;
+      if (rel() >= spread && sampler.converged(observer, false, true)) break;
     }
     totalPlanned += rel();
     warmingUp = false;
